@@ -1,0 +1,53 @@
+# make run: install, migrate, load the catalogue and demo data, serve on http://127.0.0.1:8000
+# make test: install, lint, type-check, the whole suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.install-stamp
+
+.PHONY: install run test lint typecheck pytest browser messages migrate clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+run: migrate
+	$(MANAGE) load_catalogue seeds/
+	$(MANAGE) seed_demo seeds/demo_enterprises.yaml
+	$(MANAGE) ensure_dev_superuser
+	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+# Debian's chromium for the browser tests; Playwright's own download does not work here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "chromium not found: installing Debian's chromium (needs root and apt)"; \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
+	  { echo "ERROR: could not install chromium. Install it with: sudo apt-get install -y chromium"; exit 1; }; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy .
+
+pytest: install
+	$(BIN)/python -m pytest
+
+test: install browser lint typecheck pytest
+
+messages: install
+	$(MANAGE) makemessages -l en --ignore '.venv/*'
+	$(MANAGE) compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,160 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from stdnum.cn import uscc
+
+from .fields import fact_field
+
+
+def validate_credit_code(value: str) -> None:
+    """统一社会信用代码: 18 characters with a valid check digit (GB 32100-2015)."""
+    if not uscc.is_valid(value):
+        raise ValidationError(
+            _("“%(value)s”不是有效的统一社会信用代码"), code="invalid", params={"value": value}
+        )
+
+
+class Partner(models.Model):
+    """An organisation that uses the API; its keys and enterprises belong to it."""
+
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("合作方")
+        verbose_name_plural = _("合作方")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enterprise(models.Model):
+    name = models.CharField(_("企业名称"), max_length=200)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("所属用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enterprises",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("合作方"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    registered_district = fact_field("registered_district")
+    registered_on = fact_field("registered_on")
+    registered_capital = fact_field("registered_capital")
+    employee_count = fact_field("employee_count")
+    annual_revenue = fact_field("annual_revenue")
+    revenue_growth_rate = fact_field("revenue_growth_rate")
+    rd_expense = fact_field("rd_expense")
+    industry = fact_field("industry")
+    is_strategic_emerging = fact_field("is_strategic_emerging")
+    is_future_industry = fact_field("is_future_industry")
+    is_high_tech_enterprise = fact_field("is_high_tech_enterprise")
+    high_tech_certified_on = fact_field("high_tech_certified_on")
+    is_specialized_sme = fact_field("is_specialized_sme")
+    is_little_giant = fact_field("is_little_giant")
+    invention_patents = fact_field("invention_patents")
+    ip_count = fact_field("ip_count")
+    has_bad_credit = fact_field("has_bad_credit")
+    tax_registered_in_nanshan = fact_field("tax_registered_in_nanshan")
+    is_in_sme_tech_database = fact_field("is_in_sme_tech_database")
+    office_area_sqm = fact_field("office_area_sqm")
+    funding_stage = fact_field("funding_stage")
+    participates_open_source = fact_field("participates_open_source")
+    is_scenario_publisher = fact_field("is_scenario_publisher")
+    is_scenario_solver = fact_field("is_scenario_solver")
+    is_space_operator = fact_field("is_space_operator")
+    is_vc_institution = fact_field("is_vc_institution")
+    vc_investment_last_year = fact_field("vc_investment_last_year")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone working in (or founding) an enterprise. Minimal personal data: no ID numbers."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="people"
+    )
+    ref = models.CharField(_("编号"), max_length=40)
+    name = models.CharField(_("姓名（选填）"), max_length=100, blank=True)
+
+    degree = fact_field("degree")
+    graduated_on = fact_field("graduated_on")
+    is_fresh_graduate = fact_field("is_fresh_graduate")
+    hukou_city = fact_field("hukou_city")
+    hukou_district = fact_field("hukou_district")
+    hukou_transferred_on = fact_field("hukou_transferred_on")
+    age = fact_field("age")
+    is_founder = fact_field("is_founder")
+    talent_tier = fact_field("talent_tier")
+    works_for_enterprise_since = fact_field("works_for_enterprise_since")
+    is_student = fact_field("is_student")
+    owns_home_in_shenzhen = fact_field("owns_home_in_shenzhen")
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "ref"], name="person_ref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.ref
+
+
+class Loan(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="loans"
+    )
+    ref = models.CharField(_("编号"), max_length=40)
+
+    product = fact_field("product")
+    amount = fact_field("amount")
+    rate = fact_field("rate")
+    interest_paid = fact_field("interest_paid")
+    guarantee_fee = fact_field("guarantee_fee")
+    other_fees = fact_field("other_fees")
+
+    class Meta:
+        verbose_name = _("贷款/融资")
+        verbose_name_plural = _("贷款/融资")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "ref"], name="loan_ref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.ref

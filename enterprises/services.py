@@ -1,0 +1,90 @@
+"""Writes on enterprises: saving profiles (facts, people, loans) and loading demo data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from policy_match.profile import Profile, ProfileError
+
+from .models import Enterprise, Loan, Partner, Person, validate_credit_code
+
+
+class DemoDataError(Exception):
+    pass
+
+
+@transaction.atomic
+def enterprise_save_profile(
+    *,
+    profile: Profile,
+    name: str,
+    name_en: str = "",
+    credit_code: str | None = None,
+    partner: Partner | None = None,
+    enterprise: Enterprise | None = None,
+) -> Enterprise:
+    """Create or update an enterprise with exactly the facts, people and loans of `profile`."""
+    enterprise = enterprise or Enterprise()
+    enterprise.name, enterprise.name_en, enterprise.credit_code = name, name_en, credit_code
+    if partner is not None:
+        enterprise.partner = partner
+    for fact_name in Profile.enterprise_fields():
+        setattr(enterprise, fact_name, profile.enterprise.get(fact_name))
+    enterprise.full_clean(exclude=["owner", "partner"])
+    enterprise.save()
+    enterprise.people.all().delete()
+    enterprise.loans.all().delete()
+    Person.objects.bulk_create(
+        Person(enterprise=enterprise, ref=ref, name=str(values.get("name") or ""), **_only(values, Profile.person_fields()))
+        for ref, values in profile.people
+    )
+    Loan.objects.bulk_create(
+        Loan(enterprise=enterprise, ref=ref, **_only(values, Profile.loan_fields()))
+        for ref, values in profile.loans
+    )
+    return enterprise
+
+
+def _only(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: values[name] for name in names if name in values}
+
+
+@transaction.atomic
+def demo_enterprises_load(*, path: Path) -> int:
+    """Upsert the demo enterprises (by credit code); all or nothing."""
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(items, list):
+        raise DemoDataError(f"{path.name}: expected a list of enterprises")
+    errors: list[str] = []
+    entries = []
+    for i, item in enumerate(items):
+        where = f"{path.name}: [{i}]"
+        try:
+            validate_credit_code(item["credit_code"])
+            profile = Profile.from_data(
+                {k: item.get(k) for k in ("enterprise", "people", "loans")}
+            )
+        except ProfileError as exc:
+            errors += [f"{where}.{p}: {m}" for p, m in exc.messages("en").items()]
+            continue
+        except (ValidationError, KeyError, TypeError) as exc:
+            errors.append(f"{where}.credit_code: {exc}")
+            continue
+        entries.append((item, profile))
+    if errors:
+        raise DemoDataError("\n".join(errors))
+    for item, profile in entries:
+        existing = Enterprise.objects.filter(credit_code=item["credit_code"]).first()
+        enterprise_save_profile(
+            profile=profile,
+            name=item["name"],
+            name_en=item.get("name_en", ""),
+            credit_code=item["credit_code"],
+            enterprise=existing,
+        )
+    return len(entries)

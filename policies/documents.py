@@ -1,0 +1,288 @@
+"""Catalogue documents (one YAML file per measure) ↔ PolicyVersion fields, with validation.
+
+The document format is docs/catalogue-format.md. Validation uses the rule engine, so a document
+that passes here can always be compiled and matched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from policy_match.rules import FACTS, RuleError, Subject, Text, parse, parse_formula
+
+from .models import BenefitKind, BenefitUnit, CapScope, Category, Confidence, PolicyVersion
+
+KEYS = (
+    "slug", "status", "category", "subject", "name", "summary", "issuer", "issuer_assumed",
+    "rule", "benefit", "valid_from", "valid_to", "apply_opens", "apply_closes", "dates_note",
+    "dates_assumed", "exclusive_group", "application", "sources", "confidence",
+    "manual_checks", "notes",
+)  # fmt: skip
+BENEFIT_KEYS = (
+    "kind", "cap", "cap_scope", "cap_per", "unit", "formula", "value_note", "estimated_value",
+    "amount_note", "assumed",
+)  # fmt: skip
+SOURCE_KEYS = ("ref", "title", "url", "date", "quote")
+TRANSLATED = ("name", "summary", "issuer")
+REQUIRED = ("slug", "category", "subject", "name", "rule", "benefit")
+
+
+def _err(path: str, zh: str, en: str) -> RuleError:
+    return RuleError(path, Text(zh, en))
+
+
+def _text(doc: dict[str, Any], key: str, path: str, required: bool = False) -> Text | None:
+    value = doc.get(key)
+    if value is None and not required:
+        return None
+    if (
+        not isinstance(value, dict)
+        or set(value) != {"zh-hans", "en"}
+        or not all(isinstance(v, str) and v.strip() for v in value.values())
+    ):
+        raise _err(path, "应为 {zh-hans: …, en: …}，两种语言都要填写",
+                   "expected {zh-hans: …, en: …} with both languages filled in")
+    return Text.from_dict(value)
+
+
+def _choice(value: Any, choices: list[str], path: str) -> str:
+    if value not in choices:
+        raise _err(path, f"应为以下之一：{', '.join(choices)}", f"expected one of: {', '.join(choices)}")
+    return str(value)
+
+
+def _optional_str(doc: dict[str, Any], key: str, path: str) -> str:
+    value = doc.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _err(path, "应为文字", "expected a text")
+    return value
+
+
+def _date(doc: dict[str, Any], key: str) -> date | None:
+    value = doc.get(key)
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _err(key, "应为日期（YYYY-MM-DD）", "expected a date (YYYY-MM-DD)")
+
+
+def _money(value: Any, path: str) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
+        raise _err(path, "应为以元计的整数或 null", "expected whole yuan or null")
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        raise _err(path, "应为数字", "expected a number") from None
+    if not amount.is_finite() or amount < 0:
+        raise _err(path, "应为非负数", "expected a non-negative number")
+    return amount
+
+
+def _rule_facts_fit(rule: Any, subject: Subject, path: str) -> None:
+    allowed = {Subject.ENTERPRISE, subject}
+    for cond in rule.conditions:
+        if cond.fact.subject not in allowed:
+            raise _err(f"{cond.path}.fact",
+                       f"“{cond.fact.name}”是{cond.fact.subject.value}的事实，不适用于本政策对象",
+                       f"'{cond.fact.name}' is a {cond.fact.subject.value} fact; this measure's "
+                       f"subject is {subject.value}")
+
+
+def validate(doc: Any) -> dict[str, Any]:
+    """Check one document; returns PolicyVersion field values, or raises RuleError (path)."""
+    if not isinstance(doc, dict):
+        raise _err("", "文件内容应为一个映射", "the file must hold one mapping")
+    for key in doc:
+        if key not in KEYS:
+            raise _err(str(key), f"未知的键“{key}”", f"unknown key '{key}'")
+    for key in REQUIRED:
+        if key not in doc:
+            raise _err(key, "缺少此项", "this key is required")
+    slug = doc["slug"]
+    if not isinstance(slug, str) or not slug or not all(c.isalnum() or c == "-" for c in slug):
+        raise _err("slug", "应为小写字母、数字和连字符", "expected lower-case letters, digits, hyphens")
+    status = _choice(doc.get("status", "published"), ["published", "draft"], "status")
+    subject = Subject(_choice(doc["subject"], list(SubjectChoices), "subject"))
+    rule = parse(doc["rule"], "rule")
+    _rule_facts_fit(rule, subject, "rule")
+    fields: dict[str, Any] = {
+        "slug": slug,
+        "status": status,
+        "category": _choice(doc["category"], list(Category.values), "category"),
+        "subject": subject.value,
+        "rule": doc["rule"],
+    }
+    for key in TRANSLATED:
+        text = _text(doc, key, key, required=key == "name")
+        fields[f"{key}_zh_hans"] = text.zh if text else ""
+        fields[f"{key}_en"] = text.en if text else ""
+    fields.update(_benefit(doc["benefit"], subject))
+    benefit_assumed = fields.pop("benefit_assumed")
+    for key in ("valid_from", "valid_to", "apply_opens", "apply_closes"):
+        fields[key] = _date(doc, key)
+    if fields["valid_from"] and fields["valid_to"] and fields["valid_from"] > fields["valid_to"]:
+        raise _err("valid_to", "截止日期早于生效日期", "valid_to is before valid_from")
+    if fields["apply_opens"] and fields["apply_closes"] and fields["apply_opens"] > fields["apply_closes"]:
+        raise _err("apply_closes", "申报截止早于申报开始", "apply_closes is before apply_opens")
+    fields["dates_note"] = _optional_str(doc, "dates_note", "dates_note")
+    fields["exclusive_group"] = _optional_str(doc, "exclusive_group", "exclusive_group")
+    fields["notes"] = _optional_str(doc, "notes", "notes")
+    assumptions = {"benefit": benefit_assumed} if benefit_assumed else {}
+    for key, name in (("issuer_assumed", "issuer"), ("dates_assumed", "dates")):
+        note = _optional_str(doc, key, key)
+        if note:
+            assumptions[name] = note
+    fields.update(_application(doc.get("application"), assumptions))
+    fields["sources"] = _sources(doc.get("sources"))
+    confidence = doc.get("confidence") or {"level": "stated", "note": None}
+    if not isinstance(confidence, dict) or set(confidence) - {"level", "note"}:
+        raise _err("confidence", "应为 {level, note}", "expected {level, note}")
+    fields["confidence"] = _choice(confidence.get("level"), list(Confidence.values), "confidence.level")
+    fields["confidence_note"] = _optional_str(confidence, "note", "confidence.note")
+    checks = doc.get("manual_checks") or []
+    if not isinstance(checks, list):
+        raise _err("manual_checks", "应为列表", "expected a list")
+    fields["manual_checks"] = [
+        _text({"x": item}, "x", f"manual_checks[{i}]", required=True).as_dict()  # type: ignore[union-attr]
+        for i, item in enumerate(checks)
+    ]
+    fields["assumptions"] = assumptions
+    return fields
+
+
+SubjectChoices = [s.value for s in Subject]
+
+
+def _benefit(raw: Any, subject: Subject) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise _err("benefit", "应为映射", "expected a mapping")
+    for key in raw:
+        if key not in BENEFIT_KEYS:
+            raise _err(f"benefit.{key}", f"未知的键“{key}”", f"unknown key '{key}'")
+    cap_per = _optional_str(raw, "cap_per", "benefit.cap_per")
+    if cap_per and (cap_per not in FACTS or FACTS[cap_per].subject != subject):
+        raise _err("benefit.cap_per", "应为本政策对象的一个事实", "expected a fact of this measure's subject")
+    parse_formula(raw.get("formula"), "benefit.formula")
+    fields: dict[str, Any] = {
+        "benefit_kind": _choice(raw.get("kind"), list(BenefitKind.values), "benefit.kind"),
+        "cap": _money(raw.get("cap"), "benefit.cap"),
+        "cap_scope": _choice(raw.get("cap_scope", "subject"), list(CapScope.values), "benefit.cap_scope"),
+        "cap_per": cap_per,
+        "unit": _choice(raw.get("unit"), list(BenefitUnit.values), "benefit.unit"),
+        "formula": raw.get("formula"),
+        "estimated_value": _money(raw.get("estimated_value"), "benefit.estimated_value"),
+    }
+    for key in ("value_note", "amount_note"):
+        text = _text(raw, key, f"benefit.{key}")
+        fields[f"{key}_zh_hans"] = text.zh if text else ""
+        fields[f"{key}_en"] = text.en if text else ""
+    fields["benefit_assumed"] = _optional_str(raw, "assumed", "benefit.assumed")
+    return fields
+
+
+def _application(raw: Any, assumptions: dict[str, str]) -> dict[str, Any]:
+    if raw is None:
+        return {"application_channel_zh_hans": "", "application_channel_en": "", "application_url": ""}
+    if not isinstance(raw, dict) or set(raw) - {"channel", "url", "assumed"}:
+        raise _err("application", "应为 {channel, url, assumed}", "expected {channel, url, assumed}")
+    channel = _text(raw, "channel", "application.channel")
+    url = _optional_str(raw, "url", "application.url")
+    if url and not url.startswith(("http://", "https://")):
+        raise _err("application.url", "应为 http(s) 网址", "expected an http(s) address")
+    note = _optional_str(raw, "assumed", "application.assumed")
+    if note:
+        assumptions["application"] = note
+    return {
+        "application_channel_zh_hans": channel.zh if channel else "",
+        "application_channel_en": channel.en if channel else "",
+        "application_url": url,
+    }
+
+
+def _sources(raw: Any) -> list[dict[str, Any]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise _err("sources", "应为列表", "expected a list")
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or set(item) - set(SOURCE_KEYS) or "title" not in item:
+            raise _err(f"sources[{i}]", "应为 {ref, title, url, date, quote}",
+                       "expected {ref, title, url, date, quote}")
+        for key, value in item.items():
+            if value is not None and not isinstance(value, str):
+                raise _err(f"sources[{i}].{key}", "应为文字", "expected a text")
+    return raw
+
+
+def content_hash(doc: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
+
+
+def _bilingual(version: PolicyVersion, field: str) -> dict[str, str] | None:
+    zh, en = getattr(version, f"{field}_zh_hans"), getattr(version, f"{field}_en")
+    return {"zh-hans": zh, "en": en} if zh or en else None
+
+
+def _yuan(value: Decimal | None) -> int | str | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else str(value)
+
+
+def to_document(version: PolicyVersion) -> dict[str, Any]:
+    """The canonical document of a version (what dump_catalogue writes)."""
+    assumptions = version.assumptions or {}
+    status = "draft" if version.status == "draft" else "published"
+    return {
+        "slug": version.policy.slug,
+        "status": status,
+        "category": version.policy.category,
+        "subject": version.policy.subject,
+        "name": _bilingual(version, "name"),
+        "summary": _bilingual(version, "summary"),
+        "issuer": _bilingual(version, "issuer"),
+        "issuer_assumed": assumptions.get("issuer"),
+        "rule": version.rule,
+        "benefit": {
+            "kind": version.benefit_kind,
+            "cap": _yuan(version.cap),
+            "cap_scope": version.cap_scope,
+            "cap_per": version.cap_per or None,
+            "unit": version.unit,
+            "formula": version.formula,
+            "value_note": _bilingual(version, "value_note"),
+            "estimated_value": _yuan(version.estimated_value),
+            "amount_note": _bilingual(version, "amount_note"),
+            "assumed": assumptions.get("benefit"),
+        },
+        "valid_from": version.valid_from,
+        "valid_to": version.valid_to,
+        "apply_opens": version.apply_opens,
+        "apply_closes": version.apply_closes,
+        "dates_note": version.dates_note or None,
+        "dates_assumed": assumptions.get("dates"),
+        "exclusive_group": version.exclusive_group or None,
+        "application": {
+            "channel": _bilingual(version, "application_channel"),
+            "url": version.application_url or None,
+            "assumed": assumptions.get("application"),
+        },
+        "sources": version.sources,
+        "confidence": {"level": version.confidence, "note": version.confidence_note or None},
+        "manual_checks": version.manual_checks,
+        "notes": version.notes or None,
+    }

@@ -1,0 +1,148 @@
+"""Writes on policies: loading and dumping the catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from policy_match.rules import RuleError
+
+from .documents import content_hash, to_document, validate
+from .models import Policy, PolicyStatus, PolicyVersion, VersionStatus
+
+
+class CatalogueError(Exception):
+    """Every problem found in a catalogue, one `file: path: message` line each."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class LoadResult:
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def _policy_dir(directory: Path) -> Path:
+    nested = directory / "policies"
+    return nested if nested.is_dir() else directory
+
+
+def catalogue_read(*, directory: Path, language: str = "en") -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Read and validate every `<slug>.yaml`; (file name, document, model fields) each.
+
+    Raises CatalogueError listing every broken file, so nothing is written on any error.
+    """
+    files = sorted(_policy_dir(directory).glob("*.yaml"))
+    if not files:
+        raise CatalogueError([f"{directory}: no <slug>.yaml files found"])
+    errors: list[str] = []
+    result = []
+    slugs: dict[str, str] = {}
+    for path in files:
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            errors.append(f"{path.name}: {str(exc).replace(chr(10), ' ')}")
+            continue
+        try:
+            fields = validate(doc)
+        except RuleError as exc:
+            errors.append(f"{path.name}: {exc.text(language)}")
+            continue
+        if fields["slug"] != path.stem:
+            errors.append(f"{path.name}: slug: “{fields['slug']}” ≠ file name")
+            continue
+        if fields["slug"] in slugs:
+            errors.append(f"{path.name}: slug: also in {slugs[fields['slug']]}")
+            continue
+        slugs[fields["slug"]] = path.name
+        result.append((path.name, doc, fields))
+    if errors:
+        raise CatalogueError(errors)
+    return result
+
+
+@transaction.atomic
+def catalogue_load(*, directory: Path, language: str = "en") -> LoadResult:
+    """Validate every file, then upsert all measures by slug in one transaction.
+
+    A measure whose content is unchanged is left alone (loading twice changes nothing); a
+    changed one gets a new version, published (superseding the old one) or draft.
+    """
+    entries = catalogue_read(directory=directory, language=language)
+    result = LoadResult()
+    now = timezone.now()
+    for _name, doc, fields in entries:
+        slug = fields.pop("slug")
+        status = fields.pop("status")
+        category, subject = fields.pop("category"), fields.pop("subject")
+        digest = content_hash(doc)
+        policy, created = Policy.objects.get_or_create(
+            slug=slug, defaults={"category": category, "subject": subject}
+        )
+        latest = policy.versions.order_by("-number").first()
+        if latest is not None and latest.content_hash == digest and latest.status in (
+            VersionStatus.PUBLISHED, VersionStatus.DRAFT
+        ):
+            result.unchanged.append(slug)
+            continue
+        (result.created if created else result.changed).append(slug)
+        policy.category, policy.subject = category, subject
+        version = PolicyVersion(
+            policy=policy,
+            number=(latest.number + 1) if latest else 1,
+            content_hash=digest,
+            status=VersionStatus.DRAFT,
+            **fields,
+        )
+        if status == "published":
+            policy.versions.filter(status=VersionStatus.PUBLISHED).update(
+                status=VersionStatus.SUPERSEDED
+            )
+            version.status, version.published_at = VersionStatus.PUBLISHED, now
+            version.save()
+            policy.current_version, policy.status = version, PolicyStatus.PUBLISHED
+        else:
+            version.save()
+        policy.save()
+    return result
+
+
+def catalogue_versions() -> list[PolicyVersion]:
+    """Each policy's catalogue version: the published one, else its latest draft."""
+    chosen: dict[int, PolicyVersion] = {}
+    versions = PolicyVersion.objects.select_related("policy").order_by("policy__slug", "-number")
+    for version in versions:
+        if version.status not in (VersionStatus.PUBLISHED, VersionStatus.DRAFT):
+            continue
+        current = chosen.get(version.policy_id)
+        if current is None or (
+            version.status == VersionStatus.PUBLISHED and current.status != VersionStatus.PUBLISHED
+        ):
+            chosen[version.policy_id] = version
+    return sorted(chosen.values(), key=lambda v: v.policy.slug)
+
+
+def dump_yaml(doc: dict[str, Any]) -> str:
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+
+
+def catalogue_dump(*, directory: Path) -> list[Path]:
+    """Write every measure as `<slug>.yaml`, in the form load_catalogue reads."""
+    target = _policy_dir(directory) if (directory / "policies").is_dir() else directory
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for version in catalogue_versions():
+        path = target / f"{version.policy.slug}.yaml"
+        path.write_text(dump_yaml(to_document(version)), encoding="utf-8")
+        written.append(path)
+    return written

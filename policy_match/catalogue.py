@@ -1,0 +1,115 @@
+"""The published catalogue, parsed and compiled once per version and kept in the process.
+
+Every use checks a cheap stamp of the set of published versions (one aggregate query): new
+version ids only grow, so (count, max id, sum of ids) changes whenever a version is published,
+superseded or retired, in whichever process did it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Max, Sum
+
+from policies.models import PolicyVersion, VersionStatus
+
+from .rules import CompiledRule, Subject, Text, parse, parse_formula
+from .rules.nodes import Expr
+
+
+@dataclass(frozen=True)
+class CompiledPolicy:
+    slug: str
+    policy_id: int
+    version_id: int
+    category: str
+    subject: Subject
+    name: Text
+    rule: CompiledRule
+    formula: Expr | None
+    formula_facts: frozenset[str]
+    cap: Decimal | None
+    cap_scope: str
+    cap_per: str
+    benefit_kind: str
+    amount_note: Text | None
+    value_note: Text | None
+    valid_from: date | None
+    valid_to: date | None
+    exclusive_group: str
+
+    def active_on(self, as_of: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= as_of) and (
+            self.valid_to is None or as_of <= self.valid_to
+        )
+
+
+def _text(version: PolicyVersion, field: str) -> Text | None:
+    zh = getattr(version, f"{field}_zh_hans") or ""
+    en = getattr(version, f"{field}_en") or ""
+    return Text(zh, en or zh) if zh or en else None
+
+
+def compile_version(version: PolicyVersion) -> CompiledPolicy:
+    from .rules import formula_facts
+
+    formula = parse_formula(version.formula)
+    name = _text(version, "name")
+    assert name is not None
+    return CompiledPolicy(
+        slug=version.policy.slug,
+        policy_id=version.policy_id,
+        version_id=version.pk,
+        category=version.policy.category,
+        subject=Subject(version.policy.subject),
+        name=name,
+        rule=CompiledRule(parse(version.rule)),
+        formula=formula,
+        formula_facts=formula_facts(formula),
+        cap=version.cap,
+        cap_scope=version.cap_scope,
+        cap_per=version.cap_per,
+        benefit_kind=version.benefit_kind,
+        amount_note=_text(version, "amount_note"),
+        value_note=_text(version, "value_note"),
+        valid_from=version.valid_from,
+        valid_to=version.valid_to,
+        exclusive_group=version.exclusive_group,
+    )
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple[int, int, int], tuple[CompiledPolicy, ...]] | None = None
+
+
+def _stamp() -> tuple[int, int, int]:
+    row = PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).aggregate(
+        n=Count("id"), top=Max("id"), total=Sum("id")
+    )
+    return (row["n"] or 0, row["top"] or 0, row["total"] or 0)
+
+
+def published_catalogue() -> tuple[CompiledPolicy, ...]:
+    """The compiled published catalogue (one query when nothing changed, two otherwise)."""
+    global _cached
+    stamp = _stamp()
+    cached = _cached
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    with _lock:
+        versions = (
+            PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED)
+            .select_related("policy")
+            .order_by("policy__category", "policy__slug")
+        )
+        compiled = tuple(compile_version(v) for v in versions)
+        _cached = (stamp, compiled)
+    return compiled
+
+
+def clear_cache() -> None:
+    global _cached
+    _cached = None

@@ -1,0 +1,79 @@
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from policy_match.profile import Profile, ProfileError
+from policy_match.services import match_profile
+
+_HEADINGS = {
+    "zh-hans": ("符合", "待确定", "不符合", "合计金额", "补充信息后可能增加", "缺少", "元"),
+    "en": ("Eligible", "Undetermined", "Ineligible", "Total", "Could unlock", "Missing", "yuan"),
+}
+
+
+class Command(BaseCommand):
+    help = "Match one profile (design §7 request, YAML or JSON) against the published catalogue."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("profile", type=Path)
+        parser.add_argument("--as-of", type=date.fromisoformat, default=None)
+        parser.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"])
+        parser.add_argument("--json", action="store_true", help="print the §7 response JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["profile"]
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))  # JSON is YAML too
+        except (OSError, yaml.YAMLError) as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+        as_of = options["as_of"] or _as_of(data)
+        try:
+            profile = Profile.from_data(data)
+        except ProfileError as exc:
+            lines = [f"{p}: {m}" for p, m in exc.messages(options["lang"]).items()]
+            raise CommandError(f"{path}:\n" + "\n".join(lines)) from exc
+        report = match_profile(profile=profile, as_of=as_of).to_json(options["lang"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        self._table(report, options["lang"])
+
+    def _table(self, report: dict[str, Any], language: str) -> None:
+        eligible, open_, ineligible, total, unlock, missing, yuan = _HEADINGS[language]
+        titles = {"eligible": eligible, "undetermined": open_, "ineligible": ineligible}
+        for status, title in titles.items():
+            rows = [r for r in report["results"] if r["status"] == status]
+            self.stdout.write(self.style.MIGRATE_HEADING(f"\n{title} ({len(rows)})"))
+            for row in rows:
+                subject = f" [{row['subject']['ref']}]" if row["subject"]["ref"] else ""
+                amount = f"{row['amount']} {yuan}" if row["amount"] else "—"
+                self.stdout.write(f"  {row['policy']}{subject}  {row['name']}  {amount}")
+                for reason in row["reasons"]:
+                    if status != "ineligible" or reason["outcome"] == "false":
+                        self.stdout.write(f"      {reason['text']}")
+                if row["missing"]:
+                    labels = ", ".join(m["label"] for m in row["missing"])
+                    self.stdout.write(f"      {missing}: {labels}")
+        summary = report["summary"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n{total}: {summary['total_amount']} {yuan}   "
+                f"{unlock}: {summary['could_unlock_amount']} {yuan}   (as of {report['as_of']})"
+            )
+        )
+
+
+def _as_of(data: Any) -> date:
+    raw = data.get("as_of") if isinstance(data, dict) else None
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError as exc:
+            raise CommandError(f"as_of: {exc}") from exc
+    raise CommandError("the profile has no as_of: give --as-of YYYY-MM-DD")

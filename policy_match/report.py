@@ -1,0 +1,146 @@
+"""The result of matching one profile: lines of tuples, rendered to design §7 JSON on demand."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .catalogue import CompiledPolicy
+from .rules import FACTS, FALSE, TRUE, UNKNOWN, missing_facts, normalize_language, reasons
+from .rules.facts import missing_inputs
+
+STATUS = {TRUE: "eligible", FALSE: "ineligible", UNKNOWN: "undetermined"}
+_ORDER = {TRUE: 0, UNKNOWN: 1, FALSE: 2}
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One measure for one subject; the trace stays raw until the report is rendered."""
+
+    policy: CompiledPolicy
+    ref: str | None
+    outcome: int
+    trace: tuple[int, ...]
+    ctx: Mapping[str, Any]
+    amount: Decimal | None
+
+    @property
+    def status(self) -> str:
+        return STATUS[self.outcome]
+
+    def missing(self) -> list[str]:
+        names = missing_facts(self.policy.rule.rule, self.trace, self.ctx)
+        if self.outcome != FALSE and self.amount is None and self.policy.formula is not None:
+            # The amount is unknown: what would let us compute it is missing too.
+            for fact_name in sorted(self.policy.formula_facts):
+                if self.ctx.get(fact_name) is None:
+                    for name in missing_inputs(FACTS[fact_name], self.ctx):
+                        if name not in names:
+                            names.append(name)
+        return names
+
+
+def policy_amount(policy: CompiledPolicy, lines: Iterable[Line]) -> Decimal:
+    """What one measure is worth to the enterprise: its lines summed, with enterprise caps."""
+    if policy.cap_scope != "enterprise" or policy.cap is None:
+        return sum((line.amount or ZERO for line in lines), ZERO)
+    groups: dict[Any, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        key = line.ctx.get(policy.cap_per) if policy.cap_per else None
+        groups[key] += line.amount or ZERO
+    return sum((min(total, policy.cap) for total in groups.values()), ZERO)
+
+
+def total(lines: Iterable[Line]) -> tuple[Decimal, dict[str, str]]:
+    """Money at stake over `lines`, counting an exclusive group once at its best measure.
+
+    Returns the total and, for each measure left out of a group, the measure that won.
+    """
+    by_policy: dict[str, list[Line]] = defaultdict(list)
+    for line in lines:
+        by_policy[line.policy.slug].append(line)
+    best: dict[str, tuple[Decimal, str]] = {}
+    excluded: dict[str, str] = {}
+    result = ZERO
+    for slug, policy_lines in by_policy.items():
+        policy = policy_lines[0].policy
+        amount = policy_amount(policy, policy_lines)
+        group = policy.exclusive_group
+        if not group:
+            result += amount
+            continue
+        if group in best and best[group][0] >= amount:
+            excluded[slug] = best[group][1]
+            continue
+        if group in best:
+            excluded[best[group][1]] = slug
+        best[group] = (amount, slug)
+    return result + sum((amount for amount, _ in best.values()), ZERO), excluded
+
+
+@dataclass(frozen=True)
+class MatchReport:
+    as_of: date
+    lines: tuple[Line, ...]
+
+    def summary(self) -> dict[str, Any]:
+        eligible = [line for line in self.lines if line.outcome == TRUE]
+        open_ = [line for line in self.lines if line.outcome == UNKNOWN]
+        total_amount, _ = total(eligible)
+        possible, _ = total(eligible + open_)
+        return {
+            "eligible": len(eligible),
+            "ineligible": sum(1 for line in self.lines if line.outcome == FALSE),
+            "undetermined": len(open_),
+            "total_amount": total_amount,
+            "could_unlock_amount": max(possible - total_amount, ZERO),
+        }
+
+    def to_json(self, language: str = "zh-hans") -> dict[str, Any]:
+        """The design §7 response, every human-readable string in `language`."""
+        language = normalize_language(language)
+        summary = self.summary()
+        _, excluded = total(line for line in self.lines if line.outcome == TRUE)
+        names = {line.policy.slug: line.policy.name for line in self.lines}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "summary": {
+                **summary,
+                "total_amount": str(summary["total_amount"]),
+                "could_unlock_amount": str(summary["could_unlock_amount"]),
+            },
+            "results": [
+                _result(line, language, excluded, names)
+                for line in sorted(self.lines, key=lambda x: (_ORDER[x.outcome], x.policy.slug))
+            ],
+        }
+
+
+def _result(line: Line, language: str, excluded: dict[str, str], names: dict) -> dict[str, Any]:
+    policy = line.policy
+    notes = [note.get(language) for note in (policy.amount_note, policy.value_note) if note]
+    winner = excluded.get(policy.slug)
+    if winner and line.outcome == TRUE:
+        notes.append(
+            f"与“{names[winner].zh}”不重复享受，合计按较高者计"
+            if language == "zh-hans"
+            else f"Not cumulative with '{names[winner].en}': the total counts the higher one"
+        )
+    return {
+        "policy": policy.slug,
+        "name": policy.name.get(language),
+        "category": policy.category,
+        "status": line.status,
+        "subject": {"type": policy.subject.value, "ref": line.ref},
+        "amount": None if line.amount is None else str(line.amount),
+        "amount_note": "；".join(notes) if language == "zh-hans" else "; ".join(notes),
+        "reasons": reasons(policy.rule.rule, line.trace, line.ctx, language),
+        "missing": [
+            {"fact": name, "label": FACTS[name].label.get(language)} for name in line.missing()
+        ],
+    }

@@ -1,0 +1,186 @@
+"""Turn a trace into bilingual sentences and the list of facts still missing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .facts import FACTS, Fact, Kind, missing_inputs
+from .nodes import FALSE, OUTCOME_NAMES, TRUE, UNKNOWN, All, Any_, Cond, Node, Not, Rule
+from .text import Text, normalize_language
+
+MARKS = {TRUE: "✓", FALSE: "✗", UNKNOWN: "?"}
+_OPS: dict[str, Text] = {
+    "eq": Text("为", "is"),
+    "ne": Text("不为", "is not"),
+    "lt": Text("少于", "less than"),
+    "lte": Text("不超过", "at most"),
+    "gt": Text("大于", "more than"),
+    "gte": Text("不少于", "at least"),
+    "in": Text("属于", "one of"),
+    "not_in": Text("不属于", "none of"),
+    "between": Text("介于", "between"),
+    "contains": Text("包含", "includes"),
+}
+_YES_NO = {True: Text("是", "yes"), False: Text("否", "no")}
+
+
+def format_value(fact: Fact, value: Any, language: str) -> str:
+    """A fact's value as a person reads it: labels for codes, yuan with separators, percents."""
+    zh = normalize_language(language) == "zh-hans"
+    if value is None:
+        return "未知" if zh else "unknown"
+    if isinstance(value, frozenset | set | list | tuple) and fact.kind is not Kind.CODES:
+        parts = [format_value(fact, v, language) for v in _sorted(value)]
+        joiner = "至" if zh else " and "
+        if isinstance(value, tuple):  # between
+            return joiner.join(parts)
+        return "、".join(parts) if zh else ", ".join(parts)
+    if fact.kind is Kind.BOOL:
+        return _YES_NO[bool(value)].get(language)
+    if fact.kind in (Kind.CODE, Kind.CODES):
+        codes = value if isinstance(value, list | tuple | frozenset) else [value]
+        labels = [(fact.choice_label(c) or Text(c, c)).get(language) for c in codes]
+        return "、".join(labels) if zh else ", ".join(labels)
+    if fact.kind is Kind.RATIO:
+        percent = (Decimal(value) * 100).normalize()
+        return f"{percent:f}%"
+    if fact.kind is Kind.DECIMAL:
+        number = f"{Decimal(value):,.2f}".removesuffix(".00")
+    elif isinstance(value, date):
+        return value.isoformat()
+    else:
+        number = str(value)
+    if fact.unit is None:
+        return number
+    unit = fact.unit.get(language)
+    return f"{number} {unit}"
+
+
+def _sorted(values: Any) -> list[Any]:
+    try:
+        return sorted(values)
+    except TypeError:
+        return list(values)
+
+
+_REQUIRED: dict[str, Text] = {
+    "eq": Text("为", "must be"),
+    "ne": Text("不为", "must not be"),
+    "lt": Text("少于", "must be less than"),
+    "lte": Text("不超过", "must be at most"),
+    "gt": Text("大于", "must be more than"),
+    "gte": Text("不少于", "must be at least"),
+    "in": Text("属于", "must be one of"),
+    "not_in": Text("不属于", "must be none of"),
+    "between": Text("介于", "must be between"),
+    "contains": Text("包含", "must include"),
+    "not_between": Text("不介于", "must not be between"),
+    "not_contains": Text("不包含", "must not include"),
+}
+# A condition under a `not` is read as its opposite, so the sentence states what is required.
+_NEGATED = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "lte": "gt", "gt": "lte",
+            "in": "not_in", "not_in": "in", "between": "not_between",
+            "contains": "not_contains"}
+
+
+def sentence(
+    cond: Cond, outcome: int, ctx: Mapping[str, Any], language: str, negated: bool = False
+) -> str:
+    """"成立年限：5 年；要求少于 3 年 ✗" for one condition (read as its opposite if negated)."""
+    fact, zh = cond.fact, normalize_language(language) == "zh-hans"
+    op = _NEGATED[cond.op] if negated else cond.op
+    if negated:
+        outcome = TRUE - outcome
+    label = fact.label.get(language)
+    wanted = f"{_REQUIRED[op].get(language)} {format_value(fact, cond.value, language)}"
+    if outcome == UNKNOWN:
+        asked = "、".join if zh else ", ".join
+        names = asked(FACTS[n].label.get(language) for n in missing_inputs(fact, ctx))
+        if zh:
+            context = f"{label}要求{wanted}" if fact.derived else f"要求{wanted}"
+            return f"缺少：{names}（{context}）"
+        context = f"{label} {wanted}" if fact.derived else wanted
+        return f"Missing: {names} ({context})"
+    actual = format_value(fact, ctx.get(fact.name), language)
+    if zh:
+        return f"{label}：{actual}；要求{wanted} {MARKS[outcome]}"
+    return f"{label}: {actual}; {wanted} {MARKS[outcome]}"
+
+
+def reasons(
+    rule: Rule, trace: tuple[int, ...], ctx: Mapping[str, Any], language: str
+) -> list[dict[str, str]]:
+    """One reason per condition, in rule order: {text, outcome, fact}."""
+    return [
+        {
+            "text": sentence(cond, trace[cond.index], ctx, language, negated),
+            "outcome": OUTCOME_NAMES[TRUE - trace[cond.index] if negated else trace[cond.index]],
+            "fact": cond.fact.name,
+        }
+        for cond, negated in _conditions(rule.root, False)
+    ]
+
+
+def _conditions(node: Node, negated: bool) -> list[tuple[Cond, bool]]:
+    if isinstance(node, Cond):
+        return [(node, negated)]
+    if isinstance(node, Not):
+        return _conditions(node.child, not negated)
+    return [pair for child in node.children for pair in _conditions(child, negated)]
+
+
+def missing_facts(rule: Rule, trace: tuple[int, ...], ctx: Mapping[str, Any]) -> list[str]:
+    """Input facts still unknown that could change the outcome (only under UNKNOWN branches)."""
+    found: list[str] = []
+    if trace[rule.root.index] == UNKNOWN:
+        _collect(rule.root, trace, ctx, found)
+    return found
+
+
+def _collect(node: Node, trace: tuple[int, ...], ctx: Mapping[str, Any], found: list[str]) -> None:
+    if trace[node.index] != UNKNOWN:
+        return
+    if isinstance(node, Cond):
+        for name in missing_inputs(node.fact, ctx):
+            if name not in found:
+                found.append(name)
+    elif isinstance(node, Not):
+        _collect(node.child, trace, ctx, found)
+    elif isinstance(node, All | Any_):
+        for child in node.children:
+            _collect(child, trace, ctx, found)
+
+
+def fact_label(name: str, language: str) -> str:
+    return FACTS[name].label.get(language)
+
+
+def render_rule(rule: Rule, language: str) -> list[str]:
+    """The rule as indented sentences without a profile (policy pages, admin preview)."""
+    lines: list[str] = []
+    _render(rule.root, language, 0, lines)
+    return lines
+
+
+_GROUPS = {
+    All: Text("同时满足以下全部条件：", "All of the following:"),
+    Any_: Text("满足以下任一条件：", "Any of the following:"),
+    Not: Text("不满足以下条件：", "Not the following:"),
+}
+
+
+def _render(node: Node, language: str, depth: int, lines: list[str]) -> None:
+    indent = "  " * depth
+    if isinstance(node, Cond):
+        label = node.fact.label.get(language)
+        value = format_value(node.fact, node.value, language)
+        joiner = "" if normalize_language(language) == "zh-hans" else " "
+        lines.append(f"{indent}{label}{joiner}{_OPS[node.op].get(language)} {value}")
+        return
+    lines.append(indent + _GROUPS[type(node)].get(language))
+    children = (node.child,) if isinstance(node, Not) else node.children
+    for child in children:
+        _render(child, language, depth + 1, lines)

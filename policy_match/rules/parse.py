@@ -1,0 +1,255 @@
+"""JSON/dict → frozen rule and formula nodes, rejecting anything the engine cannot evaluate."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .errors import RuleError
+from .facts import FACTS, NUMERIC_KINDS, ORDERED_KINDS, Fact, Kind
+from .nodes import All, Any_, Case, Cases, Cond, Expr, FactRef, Node, Not, Num, Op, Rule
+from .text import Text
+
+BASIS_KEYS = ("stated", "derived", "assumed")
+OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "between", "contains")
+FORMULA_OPS = ("add", "sub", "mul", "div", "min", "max")
+_OPS_BY_KIND: dict[Kind, frozenset[str]] = {
+    Kind.BOOL: frozenset({"eq", "ne"}),
+    Kind.CODE: frozenset({"eq", "ne", "in", "not_in"}),
+    Kind.CODES: frozenset({"contains"}),
+}
+_ORDERED_OPS = frozenset({"eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "between"})
+for _kind in ORDERED_KINDS:
+    _OPS_BY_KIND[_kind] = _ORDERED_OPS
+
+_KIND_NAMES = {
+    Kind.BOOL: Text("布尔值（true/false）", "a boolean (true/false)"),
+    Kind.INT: Text("整数", "an integer"),
+    Kind.DECIMAL: Text("金额（数字）", "an amount (a number)"),
+    Kind.RATIO: Text("比例（数字，0.2 表示 20%）", "a ratio (a number, 0.2 = 20%)"),
+    Kind.DATE: Text("日期（YYYY-MM-DD）", "a date (YYYY-MM-DD)"),
+    Kind.CODE: Text("代码", "a code"),
+    Kind.CODES: Text("代码列表", "a list of codes"),
+}
+_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def coerce_value(fact: Fact, raw: Any, path: str) -> Any:
+    """One value for `fact`, normalised to its Python type, or RuleError naming `path`."""
+    kind = fact.kind
+    wrong = RuleError(path, Text(f"应为{_KIND_NAMES[kind].zh}", f"expected {_KIND_NAMES[kind].en}"))
+    if kind is Kind.BOOL:
+        if isinstance(raw, bool):
+            return raw
+        raise wrong
+    if kind is Kind.INT:
+        if isinstance(raw, bool):
+            raise wrong
+        if isinstance(raw, int):
+            return raw
+        if isinstance(raw, str) and re.fullmatch(r"-?\d+", raw.strip()):
+            return int(raw)
+        raise wrong
+    if kind in (Kind.DECIMAL, Kind.RATIO):
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
+            raise wrong
+        try:
+            value = Decimal(str(raw).strip())
+        except InvalidOperation:
+            raise wrong from None
+        if not value.is_finite():
+            raise wrong
+        return value
+    if kind is Kind.DATE:
+        if isinstance(raw, date):
+            return raw
+        if isinstance(raw, str):
+            try:
+                return date.fromisoformat(raw.strip())
+            except ValueError:
+                raise wrong from None
+        raise wrong
+    # codes
+    if not isinstance(raw, str):
+        raise wrong
+    if raw in fact.choice_codes or (fact.open_choices and _CODE_PATTERN.match(raw)):
+        return raw
+    allowed = ", ".join(c.code for c in fact.choices)
+    raise RuleError(path, Text(
+        f"“{raw}”不是“{fact.label.zh}”的可选值（可选：{allowed}）",
+        f"'{raw}' is not a choice of '{fact.label.en}' (choices: {allowed})",
+    ))
+
+
+def _basis(data: dict[str, Any], path: str) -> tuple[str, str] | None:
+    found = [key for key in BASIS_KEYS if key in data]
+    if len(found) > 1:
+        raise RuleError(path, Text("stated、derived、assumed 只能写一个",
+                                   "use only one of stated, derived, assumed"))
+    if not found:
+        return None
+    note = data[found[0]]
+    if not isinstance(note, str) or not note.strip():
+        raise RuleError(_join(path, found[0]), Text("应为非空文字", "expected a non-empty text"))
+    return (found[0], note)
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+
+    def node(self, data: Any, path: str) -> Node:
+        if not isinstance(data, dict):
+            raise RuleError(path, Text("应为条件（fact/op/value）或 all/any/not 组合",
+                                       "expected a condition (fact/op/value) or an all/any/not group"))
+        groups = [key for key in ("all", "any", "not") if key in data]
+        if "fact" in data and not groups:
+            return self.condition(data, path)
+        if len(groups) != 1 or "fact" in data:
+            raise RuleError(path, Text("每个节点只能是一个条件或一个 all/any/not 组合",
+                                       "each node is exactly one condition or one all/any/not group"))
+        key = groups[0]
+        self._no_extra_keys(data, {key, *BASIS_KEYS}, path)
+        basis = _basis(data, path)
+        index = len(self.nodes)
+        self.nodes.append(None)  # type: ignore[arg-type]  # reserve: parents precede children
+        child_path = _join(path, key)
+        if key == "not":
+            result: Node = Not(index, path, self.node(data["not"], child_path), basis)
+        else:
+            items = data[key]
+            if not isinstance(items, list) or not items:
+                raise RuleError(child_path, Text("应为非空列表", "expected a non-empty list"))
+            children = tuple(self.node(item, _join(child_path, i)) for i, item in enumerate(items))
+            result = (All if key == "all" else Any_)(index, path, children, basis)
+        self.nodes[index] = result
+        return result
+
+    def condition(self, data: dict[str, Any], path: str) -> Cond:
+        self._no_extra_keys(data, {"fact", "op", "value", *BASIS_KEYS}, path)
+        fact = resolve_fact(data["fact"], _join(path, "fact"))
+        op = data.get("op")
+        if op not in OPERATORS:
+            raise RuleError(_join(path, "op"), Text(
+                f"未知的运算符“{op}”（可用：{' '.join(OPERATORS)}）",
+                f"unknown operator '{op}' (use one of: {' '.join(OPERATORS)})"))
+        if op not in _OPS_BY_KIND[fact.kind]:
+            raise RuleError(_join(path, "op"), Text(
+                f"运算符“{op}”不适用于“{fact.label.zh}”（{_KIND_NAMES[fact.kind].zh}）",
+                f"operator '{op}' does not fit '{fact.name}' ({_KIND_NAMES[fact.kind].en})"))
+        if "value" not in data:
+            raise RuleError(path, Text("缺少 value", "value is missing"))
+        value_path = _join(path, "value")
+        value = self.value(fact, op, data["value"], value_path)
+        cond = Cond(len(self.nodes), path, fact, op, value, _basis(data, path))
+        self.nodes.append(cond)
+        return cond
+
+    @staticmethod
+    def value(fact: Fact, op: str, raw: Any, path: str) -> Any:
+        if op in ("in", "not_in"):
+            if not isinstance(raw, list) or not raw:
+                raise RuleError(path, Text("应为非空列表", "expected a non-empty list"))
+            return frozenset(coerce_value(fact, item, _join(path, i)) for i, item in enumerate(raw))
+        if op == "between":
+            if not isinstance(raw, list) or len(raw) != 2:
+                raise RuleError(path, Text("应为 [下限, 上限]", "expected [low, high]"))
+            low, high = (coerce_value(fact, item, _join(path, i)) for i, item in enumerate(raw))
+            if low > high:
+                raise RuleError(path, Text("下限大于上限", "low is greater than high"))
+            return (low, high)
+        if op == "contains":
+            if not isinstance(raw, str) or raw not in fact.choice_codes:
+                raise RuleError(path, Text(f"应为“{fact.label.zh}”的一个可选值",
+                                           f"expected one choice of '{fact.label.en}'"))
+            return raw
+        return coerce_value(fact, raw, path)
+
+    @staticmethod
+    def _no_extra_keys(data: dict[str, Any], allowed: set[str], path: str) -> None:
+        extra = sorted(set(data) - allowed)
+        if extra:
+            raise RuleError(_join(path, extra[0]), Text(f"未知的键“{extra[0]}”",
+                                                        f"unknown key '{extra[0]}'"))
+
+
+def resolve_fact(name: Any, path: str) -> Fact:
+    """The registry entry for `name`, or RuleError naming `path`."""
+    fact = FACTS.get(name) if isinstance(name, str) else None
+    if fact is None:
+        raise RuleError(path, Text(f"未知的事实“{name}”", f"unknown fact '{name}'"))
+    return fact
+
+
+def parse(data: Any, path: str = "") -> Rule:
+    """Parse a rule (JSON-like data) into frozen nodes; raises RuleError naming the JSON path."""
+    parser = _Parser()
+    root = parser.node(data, path)
+    return Rule(root, tuple(parser.nodes))
+
+
+def parse_formula(data: Any, path: str = "formula") -> Expr | None:
+    """Parse a benefit formula (None = no formula); raises RuleError naming the JSON path."""
+    if data is None:
+        return None
+    return _expr(data, path)
+
+
+def _expr(data: Any, path: str) -> Expr:
+    if isinstance(data, bool):
+        raise RuleError(path, Text("应为数字、事实或运算", "expected a number, a fact or an operation"))
+    if isinstance(data, int | float | Decimal | str):
+        try:
+            value = Decimal(str(data).strip())
+        except InvalidOperation:
+            raise RuleError(path, Text("应为数字", "expected a number")) from None
+        if not value.is_finite():
+            raise RuleError(path, Text("应为数字", "expected a number"))
+        return Num(value)
+    if not isinstance(data, dict) or len(data) not in (1, 2):
+        raise RuleError(path, Text("应为数字、{fact: …} 或一个运算",
+                                   "expected a number, {fact: …} or one operation"))
+    if "fact" in data:
+        fact = resolve_fact(data["fact"], _join(path, "fact"))
+        if fact.kind not in NUMERIC_KINDS:
+            raise RuleError(_join(path, "fact"), Text(
+                f"公式只能使用数值事实，“{fact.label.zh}”不是", f"'{fact.name}' is not a number"))
+        return FactRef(fact)
+    if "cases" in data:
+        return _cases(data, path)
+    (name, args), *_ = data.items()
+    if name not in FORMULA_OPS or len(data) != 1:
+        raise RuleError(_join(path, str(name)), Text(
+            f"未知的运算“{name}”（可用：{' '.join(FORMULA_OPS)} cases）",
+            f"unknown operation '{name}' (use one of: {' '.join(FORMULA_OPS)} cases)"))
+    arg_path = _join(path, name)
+    if not isinstance(args, list) or len(args) < 2 or (name in ("sub", "div") and len(args) != 2):
+        raise RuleError(arg_path, Text("参数个数不对", "wrong number of arguments"))
+    return Op(name, tuple(_expr(arg, _join(arg_path, i)) for i, arg in enumerate(args)))
+
+
+def _cases(data: dict[str, Any], path: str) -> Cases:
+    if set(data) - {"cases", "else"}:
+        raise RuleError(path, Text("cases 之外只能有 else", "only 'else' may stand beside 'cases'"))
+    items, cases_path = data["cases"], _join(path, "cases")
+    if not isinstance(items, list) or not items:
+        raise RuleError(cases_path, Text("应为非空列表", "expected a non-empty list"))
+    cases = []
+    for i, item in enumerate(items):
+        item_path = _join(cases_path, i)
+        if not isinstance(item, dict) or set(item) != {"when", "then"}:
+            raise RuleError(item_path, Text("应为 {when: 规则, then: 公式}",
+                                            "expected {when: rule, then: formula}"))
+        then = None if item["then"] is None else _expr(item["then"], _join(item_path, "then"))
+        cases.append(Case(parse(item["when"], _join(item_path, "when")), then))
+    otherwise = data.get("else")
+    other = None if otherwise is None else _expr(otherwise, _join(path, "else"))
+    return Cases(tuple(cases), other)
