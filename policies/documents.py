@@ -243,6 +243,26 @@ def _yuan(value: Decimal | None) -> int | str | None:
     return int(value) if value == value.to_integral_value() else str(value)
 
 
+_RULE_ORDER = ("fact", "op", "value", "all", "any", "not", "stated", "derived", "assumed")
+_FORMULA_ORDER = ("fact", "cases", "else", "when", "then", "add", "sub", "mul", "div", "min", "max")
+
+
+def _ordered(data: Any, order: tuple[str, ...]) -> Any:
+    """Data with mapping keys in canonical order (PostgreSQL's jsonb does not keep key order)."""
+    if isinstance(data, list):
+        return [_ordered(item, order) for item in data]
+    if not isinstance(data, dict):
+        return data
+    keys = sorted(data, key=lambda k: order.index(k) if k in order else len(order))
+    result = {}
+    for key in keys:
+        value = data[key]
+        # A `when` inside a formula is a rule; a `value` is data, kept as it is.
+        inner = _RULE_ORDER if key == "when" else order
+        result[key] = value if key == "value" else _ordered(value, inner)
+    return result
+
+
 def to_document(version: PolicyVersion) -> dict[str, Any]:
     """The canonical document of a version (what dump_catalogue writes)."""
     assumptions = version.assumptions or {}
@@ -256,14 +276,14 @@ def to_document(version: PolicyVersion) -> dict[str, Any]:
         "summary": _bilingual(version, "summary"),
         "issuer": _bilingual(version, "issuer"),
         "issuer_assumed": assumptions.get("issuer"),
-        "rule": version.rule,
+        "rule": _ordered(version.rule, _RULE_ORDER),
         "benefit": {
             "kind": version.benefit_kind,
             "cap": _yuan(version.cap),
             "cap_scope": version.cap_scope,
             "cap_per": version.cap_per or None,
             "unit": version.unit,
-            "formula": version.formula,
+            "formula": _ordered(version.formula, _FORMULA_ORDER),
             "value_note": _bilingual(version, "value_note"),
             "estimated_value": _yuan(version.estimated_value),
             "amount_note": _bilingual(version, "amount_note"),
@@ -281,8 +301,8 @@ def to_document(version: PolicyVersion) -> dict[str, Any]:
             "url": version.application_url or None,
             "assumed": assumptions.get("application"),
         },
-        "sources": version.sources,
+        "sources": _ordered(version.sources, SOURCE_KEYS),
         "confidence": {"level": version.confidence, "note": version.confidence_note or None},
-        "manual_checks": version.manual_checks,
+        "manual_checks": _ordered(version.manual_checks, ("zh-hans", "en")),
         "notes": version.notes or None,
     }

@@ -193,7 +193,8 @@ def _enterprise_age(v: Values, as_of: date) -> int | None:
 
 def _rd_intensity(v: Values, as_of: date) -> Decimal | None:
     rd, revenue = v.get("rd_expense"), v.get("annual_revenue")
-    if rd is None or revenue is None or revenue == 0:
+    # Unknown unless revenue is positive (a ratio over no or negative revenue means nothing).
+    if rd is None or revenue is None or revenue <= 0:
         return None
     try:
         return Decimal(rd) / Decimal(revenue)

@@ -6,6 +6,8 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_profile
 from policy_match.profile import Profile, ProfileError
 from policy_match.services import match_profile
 
@@ -19,23 +21,23 @@ class Command(BaseCommand):
     help = "Match one profile (design §7 request, YAML or JSON) against the published catalogue."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("profile", type=Path)
+        parser.add_argument("profile", type=Path, nargs="?", help="a YAML or JSON profile file")
+        parser.add_argument(
+            "--enterprise", help="match a stored enterprise instead (id or 统一社会信用代码)"
+        )
         parser.add_argument("--as-of", type=date.fromisoformat, default=None)
         parser.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"])
         parser.add_argument("--json", action="store_true", help="print the §7 response JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["profile"]
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))  # JSON is YAML too
-        except (OSError, yaml.YAMLError) as exc:
-            raise CommandError(f"{path}: {exc}") from exc
-        as_of = options["as_of"] or _as_of(data)
-        try:
-            profile = Profile.from_data(data)
-        except ProfileError as exc:
-            lines = [f"{p}: {m}" for p, m in exc.messages(options["lang"]).items()]
-            raise CommandError(f"{path}:\n" + "\n".join(lines)) from exc
+        if options["enterprise"]:
+            profile, as_of = _stored(options["enterprise"]), options["as_of"]
+            if as_of is None:
+                raise CommandError("give --as-of YYYY-MM-DD with --enterprise")
+        elif options["profile"]:
+            profile, as_of = _read(options["profile"], options["as_of"], options["lang"])
+        else:
+            raise CommandError("give a profile file or --enterprise")
         report = match_profile(profile=profile, as_of=as_of).to_json(options["lang"])
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
@@ -65,6 +67,27 @@ class Command(BaseCommand):
                 f"{unlock}: {summary['could_unlock_amount']} {yuan}   (as of {report['as_of']})"
             )
         )
+
+
+def _read(path: Path, as_of: date | None, language: str) -> tuple[Profile, date]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))  # JSON is YAML too
+    except (OSError, yaml.YAMLError) as exc:
+        raise CommandError(f"{path}: {exc}") from exc
+    as_of = as_of or _as_of(data)
+    try:
+        return Profile.from_data(data), as_of
+    except ProfileError as exc:
+        lines = [f"{p}: {m}" for p, m in exc.messages(language).items()]
+        raise CommandError(f"{path}:\n" + "\n".join(lines)) from exc
+
+
+def _stored(key: str) -> Profile:
+    lookup = {"pk": int(key)} if key.isdigit() else {"credit_code": key}
+    enterprise = Enterprise.objects.filter(**lookup).first()
+    if enterprise is None:
+        raise CommandError(f"no enterprise {key}")
+    return enterprise_profile(enterprise=enterprise)
 
 
 def _as_of(data: Any) -> date:
