@@ -16,7 +16,14 @@ class LoanInline(admin.TabularInline):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "credit_code", "registered_district", "industry", "registered_on", "partner")
+    list_display = (
+        "name",
+        "credit_code",
+        "registered_district",
+        "industry",
+        "registered_on",
+        "partner",
+    )
     list_filter = ("registered_district", "industry", "partner")
     search_fields = ("name", "name_en", "credit_code")
     inlines = [PersonInline, LoanInline]

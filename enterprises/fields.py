@@ -35,4 +35,4 @@ def fact_field(name: str) -> Any:
         return models.DateField(**options)
     if fact.kind is Kind.CODE and not fact.open_choices:
         options["choices"] = [(c.code, _localized(c.label)) for c in fact.choices]
-    return models.CharField(max_length=40, **options)  # noqa: DJ001  null = unknown
+    return models.CharField(max_length=40, **options)

@@ -40,7 +40,12 @@ def enterprise_save_profile(
     enterprise.people.all().delete()
     enterprise.loans.all().delete()
     Person.objects.bulk_create(
-        Person(enterprise=enterprise, ref=ref, name=str(values.get("name") or ""), **_only(values, Profile.person_fields()))
+        Person(
+            enterprise=enterprise,
+            ref=ref,
+            name=str(values.get("name") or ""),
+            **_only(values, Profile.person_fields()),
+        )
         for ref, values in profile.people
     )
     Loan.objects.bulk_create(
@@ -66,9 +71,7 @@ def demo_enterprises_load(*, path: Path) -> int:
         where = f"{path.name}: [{i}]"
         try:
             validate_credit_code(item["credit_code"])
-            profile = Profile.from_data(
-                {k: item.get(k) for k in ("enterprise", "people", "loans")}
-            )
+            profile = Profile.from_data({k: item.get(k) for k in ("enterprise", "people", "loans")})
         except ProfileError as exc:
             errors += [f"{where}.{p}: {m}" for p, m in exc.messages("en").items()]
             continue

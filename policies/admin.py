@@ -19,7 +19,16 @@ class PolicyVersionInline(admin.TabularInline):
 
 @admin.register(Policy)
 class PolicyAdmin(SimpleHistoryAdmin):
-    list_display = ("slug", "name", "category", "subject", "status", "cap", "valid_from", "valid_to")
+    list_display = (
+        "slug",
+        "name",
+        "category",
+        "subject",
+        "status",
+        "cap",
+        "valid_from",
+        "valid_to",
+    )
     list_filter = ("category", "subject", "status")
     search_fields = (
         "slug",

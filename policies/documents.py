@@ -44,14 +44,19 @@ def _text(doc: dict[str, Any], key: str, path: str, required: bool = False) -> T
         or set(value) != {"zh-hans", "en"}
         or not all(isinstance(v, str) and v.strip() for v in value.values())
     ):
-        raise _err(path, "应为 {zh-hans: …, en: …}，两种语言都要填写",
-                   "expected {zh-hans: …, en: …} with both languages filled in")
+        raise _err(
+            path,
+            "应为 {zh-hans: …, en: …}，两种语言都要填写",
+            "expected {zh-hans: …, en: …} with both languages filled in",
+        )
     return Text.from_dict(value)
 
 
 def _choice(value: Any, choices: list[str], path: str) -> str:
     if value not in choices:
-        raise _err(path, f"应为以下之一：{', '.join(choices)}", f"expected one of: {', '.join(choices)}")
+        raise _err(
+            path, f"应为以下之一：{', '.join(choices)}", f"expected one of: {', '.join(choices)}"
+        )
     return str(value)
 
 
@@ -94,10 +99,12 @@ def _rule_facts_fit(rule: Any, subject: Subject, path: str) -> None:
     allowed = {Subject.ENTERPRISE, subject}
     for cond in rule.conditions:
         if cond.fact.subject not in allowed:
-            raise _err(f"{cond.path}.fact",
-                       f"“{cond.fact.name}”是{cond.fact.subject.value}的事实，不适用于本政策对象",
-                       f"'{cond.fact.name}' is a {cond.fact.subject.value} fact; this measure's "
-                       f"subject is {subject.value}")
+            raise _err(
+                f"{cond.path}.fact",
+                f"“{cond.fact.name}”是{cond.fact.subject.value}的事实，不适用于本政策对象",
+                f"'{cond.fact.name}' is a {cond.fact.subject.value} fact; this measure's "
+                f"subject is {subject.value}",
+            )
 
 
 def validate(doc: Any) -> dict[str, Any]:
@@ -112,7 +119,9 @@ def validate(doc: Any) -> dict[str, Any]:
             raise _err(key, "缺少此项", "this key is required")
     slug = doc["slug"]
     if not isinstance(slug, str) or not slug or not all(c.isalnum() or c == "-" for c in slug):
-        raise _err("slug", "应为小写字母、数字和连字符", "expected lower-case letters, digits, hyphens")
+        raise _err(
+            "slug", "应为小写字母、数字和连字符", "expected lower-case letters, digits, hyphens"
+        )
     status = _choice(doc.get("status", "published"), ["published", "draft"], "status")
     subject = Subject(_choice(doc["subject"], list(SubjectChoices), "subject"))
     rule = parse(doc["rule"], "rule")
@@ -134,7 +143,11 @@ def validate(doc: Any) -> dict[str, Any]:
         fields[key] = _date(doc, key)
     if fields["valid_from"] and fields["valid_to"] and fields["valid_from"] > fields["valid_to"]:
         raise _err("valid_to", "截止日期早于生效日期", "valid_to is before valid_from")
-    if fields["apply_opens"] and fields["apply_closes"] and fields["apply_opens"] > fields["apply_closes"]:
+    if (
+        fields["apply_opens"]
+        and fields["apply_closes"]
+        and fields["apply_opens"] > fields["apply_closes"]
+    ):
         raise _err("apply_closes", "申报截止早于申报开始", "apply_closes is before apply_opens")
     fields["dates_note"] = _optional_str(doc, "dates_note", "dates_note")
     fields["exclusive_group"] = _optional_str(doc, "exclusive_group", "exclusive_group")
@@ -149,7 +162,9 @@ def validate(doc: Any) -> dict[str, Any]:
     confidence = doc.get("confidence") or {"level": "stated", "note": None}
     if not isinstance(confidence, dict) or set(confidence) - {"level", "note"}:
         raise _err("confidence", "应为 {level, note}", "expected {level, note}")
-    fields["confidence"] = _choice(confidence.get("level"), list(Confidence.values), "confidence.level")
+    fields["confidence"] = _choice(
+        confidence.get("level"), list(Confidence.values), "confidence.level"
+    )
     fields["confidence_note"] = _optional_str(confidence, "note", "confidence.note")
     checks = doc.get("manual_checks") or []
     if not isinstance(checks, list):
@@ -173,12 +188,18 @@ def _benefit(raw: Any, subject: Subject) -> dict[str, Any]:
             raise _err(f"benefit.{key}", f"未知的键“{key}”", f"unknown key '{key}'")
     cap_per = _optional_str(raw, "cap_per", "benefit.cap_per")
     if cap_per and (cap_per not in FACTS or FACTS[cap_per].subject != subject):
-        raise _err("benefit.cap_per", "应为本政策对象的一个事实", "expected a fact of this measure's subject")
+        raise _err(
+            "benefit.cap_per",
+            "应为本政策对象的一个事实",
+            "expected a fact of this measure's subject",
+        )
     parse_formula(raw.get("formula"), "benefit.formula")
     fields: dict[str, Any] = {
         "benefit_kind": _choice(raw.get("kind"), list(BenefitKind.values), "benefit.kind"),
         "cap": _money(raw.get("cap"), "benefit.cap"),
-        "cap_scope": _choice(raw.get("cap_scope", "subject"), list(CapScope.values), "benefit.cap_scope"),
+        "cap_scope": _choice(
+            raw.get("cap_scope", "subject"), list(CapScope.values), "benefit.cap_scope"
+        ),
         "cap_per": cap_per,
         "unit": _choice(raw.get("unit"), list(BenefitUnit.values), "benefit.unit"),
         "formula": raw.get("formula"),
@@ -194,9 +215,15 @@ def _benefit(raw: Any, subject: Subject) -> dict[str, Any]:
 
 def _application(raw: Any, assumptions: dict[str, str]) -> dict[str, Any]:
     if raw is None:
-        return {"application_channel_zh_hans": "", "application_channel_en": "", "application_url": ""}
+        return {
+            "application_channel_zh_hans": "",
+            "application_channel_en": "",
+            "application_url": "",
+        }
     if not isinstance(raw, dict) or set(raw) - {"channel", "url", "assumed"}:
-        raise _err("application", "应为 {channel, url, assumed}", "expected {channel, url, assumed}")
+        raise _err(
+            "application", "应为 {channel, url, assumed}", "expected {channel, url, assumed}"
+        )
     channel = _text(raw, "channel", "application.channel")
     url = _optional_str(raw, "url", "application.url")
     if url and not url.startswith(("http://", "https://")):
@@ -218,8 +245,11 @@ def _sources(raw: Any) -> list[dict[str, Any]]:
         raise _err("sources", "应为列表", "expected a list")
     for i, item in enumerate(raw):
         if not isinstance(item, dict) or set(item) - set(SOURCE_KEYS) or "title" not in item:
-            raise _err(f"sources[{i}]", "应为 {ref, title, url, date, quote}",
-                       "expected {ref, title, url, date, quote}")
+            raise _err(
+                f"sources[{i}]",
+                "应为 {ref, title, url, date, quote}",
+                "expected {ref, title, url, date, quote}",
+            )
         for key, value in item.items():
             if value is not None and not isinstance(value, str):
                 raise _err(f"sources[{i}].{key}", "应为文字", "expected a text")

@@ -144,6 +144,7 @@ class PolicyVersion(models.Model):
     manual_checks = models.JSONField(_("人工核查事项"), default=list, blank=True)
     notes = models.TextField(_("备注"), blank=True)
     content_hash = models.CharField(max_length=64, editable=False, db_index=True)
+    objects: models.Manager["PolicyVersion"] = models.Manager()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),

@@ -36,7 +36,9 @@ def _policy_dir(directory: Path) -> Path:
     return nested if nested.is_dir() else directory
 
 
-def catalogue_read(*, directory: Path, language: str = "en") -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+def catalogue_read(
+    *, directory: Path, language: str = "en"
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     """Read and validate every `<slug>.yaml`; (file name, document, model fields) each.
 
     Raises CatalogueError listing every broken file, so nothing is written on any error.
@@ -90,8 +92,10 @@ def catalogue_load(*, directory: Path, language: str = "en") -> LoadResult:
             slug=slug, defaults={"category": category, "subject": subject}
         )
         latest = policy.versions.order_by("-number").first()
-        if latest is not None and latest.content_hash == digest and latest.status in (
-            VersionStatus.PUBLISHED, VersionStatus.DRAFT
+        if (
+            latest is not None
+            and latest.content_hash == digest
+            and latest.status in (VersionStatus.PUBLISHED, VersionStatus.DRAFT)
         ):
             result.unchanged.append(slug)
             continue

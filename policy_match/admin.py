@@ -5,7 +5,15 @@ from .models import Match
 
 @admin.register(Match)
 class MatchAdmin(admin.ModelAdmin):
-    list_display = ("enterprise", "policy", "subject_type", "subject_ref", "status", "amount", "evaluated_at")
+    list_display = (
+        "enterprise",
+        "policy",
+        "subject_type",
+        "subject_ref",
+        "status",
+        "amount",
+        "evaluated_at",
+    )
     list_filter = ("status", "policy")
     search_fields = ("enterprise__name", "enterprise__credit_code", "policy__slug")
     list_select_related = ("enterprise", "policy")

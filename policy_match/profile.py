@@ -63,6 +63,7 @@ class Profile:
         cls, enterprise: Values, people: list[tuple[str, Values]], loans: list[tuple[str, Values]]
     ) -> Profile:
         """A profile from stored rows (already typed): None columns are unknown facts."""
+
         def known(values: Values, names: dict[str, Any]) -> Values:
             return {k: v for k, v in values.items() if k in names and v is not None}
 
@@ -72,10 +73,14 @@ class Profile:
             tuple((ref, known(v, _FIELDS[Subject.LOAN])) for ref, v in loans),
         )
 
-    def contexts(self, as_of: date) -> tuple[Values, list[tuple[str, Values]], list[tuple[str, Values]]]:
+    def contexts(
+        self, as_of: date
+    ) -> tuple[Values, list[tuple[str, Values]], list[tuple[str, Values]]]:
         """Fact values with derived facts for the enterprise, each person and each loan."""
         ent = with_derived(Subject.ENTERPRISE, dict(self.enterprise), as_of)
-        people = [(ref, with_derived(Subject.PERSON, {**ent, **v}, as_of)) for ref, v in self.people]
+        people = [
+            (ref, with_derived(Subject.PERSON, {**ent, **v}, as_of)) for ref, v in self.people
+        ]
         loans = [(ref, with_derived(Subject.LOAN, {**ent, **v}, as_of)) for ref, v in self.loans]
         return ent, people, loans
 
@@ -97,7 +102,10 @@ def _values(raw: Any, subject: Subject, path: str, errors: dict[str, Text]) -> V
         if fact is None:
             hint = FACTS.get(name)
             errors[key] = (
-                Text(f"“{name}”是计算得出的，请填写它的来源字段", f"'{name}' is computed; give its inputs")
+                Text(
+                    f"“{name}”是计算得出的，请填写它的来源字段",
+                    f"'{name}' is computed; give its inputs",
+                )
                 if hint is not None and hint.derived and hint.subject == subject
                 else Text(f"未知的字段“{name}”", f"unknown field '{name}'")
             )
@@ -120,7 +128,7 @@ def _values(raw: Any, subject: Subject, path: str, errors: dict[str, Text]) -> V
 def _out_of_range(name: str, kind: Kind, value: Any) -> Text | None:
     if kind is Kind.DECIMAL and value < 0:
         return Text("金额不能为负数", "an amount cannot be negative")
-    if kind is Kind.DECIMAL and abs(value.as_tuple().exponent) > 2:  # type: ignore[arg-type]
+    if kind is Kind.DECIMAL and value != value.quantize(Decimal("0.01")):
         return Text("金额最多保留两位小数（分）", "an amount has at most two decimals (fen)")
     if kind is Kind.INT and value < 0:
         return Text("不能为负数", "cannot be negative")
@@ -128,7 +136,9 @@ def _out_of_range(name: str, kind: Kind, value: Any) -> Text | None:
     if low is not None and high is not None and not low <= value <= high:
         return Text(f"应在 {low} 到 {high} 之间", f"must be between {low} and {high}")
     if name == "rate" and not Decimal(0) <= value <= Decimal(1):
-        return Text("年利率应在 0 到 1 之间（0.035 表示 3.5%）", "a rate is between 0 and 1 (0.035 = 3.5%)")
+        return Text(
+            "年利率应在 0 到 1 之间（0.035 表示 3.5%）", "a rate is between 0 and 1 (0.035 = 3.5%)"
+        )
     return None
 
 
@@ -149,7 +159,9 @@ def _subjects(
             continue
         ref = item.get("ref") or f"{prefix}{i + 1}"
         if not isinstance(ref, str) or len(ref) > 40:
-            errors[f"{item_path}.ref"] = Text("编号应为不超过 40 个字符的文字", "ref is a text of at most 40 characters")
+            errors[f"{item_path}.ref"] = Text(
+                "编号应为不超过 40 个字符的文字", "ref is a text of at most 40 characters"
+            )
             continue
         if ref in seen:
             errors[f"{item_path}.ref"] = Text(f"编号“{ref}”重复", f"ref '{ref}' is used twice")

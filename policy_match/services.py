@@ -24,10 +24,10 @@ def _line(policy: CompiledPolicy, ref: str | None, ctx: Values) -> Line:
 def match_profile(*, profile: Profile, as_of: date) -> MatchReport:
     """Evaluate every published measure valid on `as_of`; one line per measure and subject."""
     enterprise, people, loans = profile.contexts(as_of)
-    subjects = {
+    subjects: dict[Subject, list[tuple[str | None, Values]]] = {
         Subject.ENTERPRISE: [(None, enterprise)],
-        Subject.PERSON: people,
-        Subject.LOAN: loans,
+        Subject.PERSON: list(people),
+        Subject.LOAN: list(loans),
     }
     lines = [
         _line(policy, ref, ctx)

@@ -13,8 +13,22 @@ from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
-from .nodes import FALSE, TRUE, UNKNOWN, All, Any_, Cases, Cond, Expr, FactRef, Node, Not, Num, Op
-from .nodes import Rule
+from .nodes import (
+    FALSE,
+    TRUE,
+    UNKNOWN,
+    All,
+    Any_,
+    Cases,
+    Cond,
+    Expr,
+    FactRef,
+    Node,
+    Not,
+    Num,
+    Op,
+    Rule,
+)
 
 Context = Mapping[str, Any]
 Trace = list[int]
@@ -176,7 +190,9 @@ def money(value: Decimal | None, cap: Decimal | None) -> Decimal | None:
     """Round to the fen (ROUND_HALF_UP), then apply the cap."""
     if value is None:
         return None
-    amount = max(value.quantize(FEN, rounding=ROUND_HALF_UP), Decimal("0.00"))
+    amount = value.quantize(FEN, rounding=ROUND_HALF_UP)
+    if amount <= 0:  # also turns -0.00 into 0.00
+        return Decimal("0.00")
     if cap is not None and amount > cap:
         return cap.quantize(FEN)
     return amount

@@ -81,15 +81,24 @@ _REQUIRED: dict[str, Text] = {
     "not_contains": Text("不包含", "must not include"),
 }
 # A condition under a `not` is read as its opposite, so the sentence states what is required.
-_NEGATED = {"eq": "ne", "ne": "eq", "lt": "gte", "gte": "lt", "lte": "gt", "gt": "lte",
-            "in": "not_in", "not_in": "in", "between": "not_between",
-            "contains": "not_contains"}
+_NEGATED = {
+    "eq": "ne",
+    "ne": "eq",
+    "lt": "gte",
+    "gte": "lt",
+    "lte": "gt",
+    "gt": "lte",
+    "in": "not_in",
+    "not_in": "in",
+    "between": "not_between",
+    "contains": "not_contains",
+}
 
 
 def sentence(
     cond: Cond, outcome: int, ctx: Mapping[str, Any], language: str, negated: bool = False
 ) -> str:
-    """"成立年限：5 年；要求少于 3 年 ✗" for one condition (read as its opposite if negated)."""
+    """ "成立年限：5 年；要求少于 3 年 ✗" for one condition (read as its opposite if negated)."""
     fact, zh = cond.fact, normalize_language(language) == "zh-hans"
     op = _NEGATED[cond.op] if negated else cond.op
     if negated:

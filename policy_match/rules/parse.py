@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -69,6 +69,8 @@ def coerce_value(fact: Fact, raw: Any, path: str) -> Any:
             raise wrong
         return value
     if kind is Kind.DATE:
+        if isinstance(raw, datetime):  # a date with a time is not a date fact's value
+            raise wrong
         if isinstance(raw, date):
             return raw
         if isinstance(raw, str):
@@ -83,17 +85,22 @@ def coerce_value(fact: Fact, raw: Any, path: str) -> Any:
     if raw in fact.choice_codes or (fact.open_choices and _CODE_PATTERN.match(raw)):
         return raw
     allowed = ", ".join(c.code for c in fact.choices)
-    raise RuleError(path, Text(
-        f"“{raw}”不是“{fact.label.zh}”的可选值（可选：{allowed}）",
-        f"'{raw}' is not a choice of '{fact.label.en}' (choices: {allowed})",
-    ))
+    raise RuleError(
+        path,
+        Text(
+            f"“{raw}”不是“{fact.label.zh}”的可选值（可选：{allowed}）",
+            f"'{raw}' is not a choice of '{fact.label.en}' (choices: {allowed})",
+        ),
+    )
 
 
 def _basis(data: dict[str, Any], path: str) -> tuple[str, str] | None:
     found = [key for key in BASIS_KEYS if key in data]
     if len(found) > 1:
-        raise RuleError(path, Text("stated、derived、assumed 只能写一个",
-                                   "use only one of stated, derived, assumed"))
+        raise RuleError(
+            path,
+            Text("stated、derived、assumed 只能写一个", "use only one of stated, derived, assumed"),
+        )
     if not found:
         return None
     note = data[found[0]]
@@ -108,14 +115,24 @@ class _Parser:
 
     def node(self, data: Any, path: str) -> Node:
         if not isinstance(data, dict):
-            raise RuleError(path, Text("应为条件（fact/op/value）或 all/any/not 组合",
-                                       "expected a condition (fact/op/value) or an all/any/not group"))
+            raise RuleError(
+                path,
+                Text(
+                    "应为条件（fact/op/value）或 all/any/not 组合",
+                    "expected a condition (fact/op/value) or an all/any/not group",
+                ),
+            )
         groups = [key for key in ("all", "any", "not") if key in data]
         if "fact" in data and not groups:
             return self.condition(data, path)
         if len(groups) != 1 or "fact" in data:
-            raise RuleError(path, Text("每个节点只能是一个条件或一个 all/any/not 组合",
-                                       "each node is exactly one condition or one all/any/not group"))
+            raise RuleError(
+                path,
+                Text(
+                    "每个节点只能是一个条件或一个 all/any/not 组合",
+                    "each node is exactly one condition or one all/any/not group",
+                ),
+            )
         key = groups[0]
         self._no_extra_keys(data, {key, *BASIS_KEYS}, path)
         basis = _basis(data, path)
@@ -138,13 +155,21 @@ class _Parser:
         fact = resolve_fact(data["fact"], _join(path, "fact"))
         op = data.get("op")
         if op not in OPERATORS:
-            raise RuleError(_join(path, "op"), Text(
-                f"未知的运算符“{op}”（可用：{' '.join(OPERATORS)}）",
-                f"unknown operator '{op}' (use one of: {' '.join(OPERATORS)})"))
+            raise RuleError(
+                _join(path, "op"),
+                Text(
+                    f"未知的运算符“{op}”（可用：{' '.join(OPERATORS)}）",
+                    f"unknown operator '{op}' (use one of: {' '.join(OPERATORS)})",
+                ),
+            )
         if op not in _OPS_BY_KIND[fact.kind]:
-            raise RuleError(_join(path, "op"), Text(
-                f"运算符“{op}”不适用于“{fact.label.zh}”（{_KIND_NAMES[fact.kind].zh}）",
-                f"operator '{op}' does not fit '{fact.name}' ({_KIND_NAMES[fact.kind].en})"))
+            raise RuleError(
+                _join(path, "op"),
+                Text(
+                    f"运算符“{op}”不适用于“{fact.label.zh}”（{_KIND_NAMES[fact.kind].zh}）",
+                    f"operator '{op}' does not fit '{fact.name}' ({_KIND_NAMES[fact.kind].en})",
+                ),
+            )
         if "value" not in data:
             raise RuleError(path, Text("缺少 value", "value is missing"))
         value_path = _join(path, "value")
@@ -168,8 +193,13 @@ class _Parser:
             return (low, high)
         if op == "contains":
             if not isinstance(raw, str) or raw not in fact.choice_codes:
-                raise RuleError(path, Text(f"应为“{fact.label.zh}”的一个可选值",
-                                           f"expected one choice of '{fact.label.en}'"))
+                raise RuleError(
+                    path,
+                    Text(
+                        f"应为“{fact.label.zh}”的一个可选值",
+                        f"expected one choice of '{fact.label.en}'",
+                    ),
+                )
             return raw
         return coerce_value(fact, raw, path)
 
@@ -177,8 +207,9 @@ class _Parser:
     def _no_extra_keys(data: dict[str, Any], allowed: set[str], path: str) -> None:
         extra = sorted(set(data) - allowed)
         if extra:
-            raise RuleError(_join(path, extra[0]), Text(f"未知的键“{extra[0]}”",
-                                                        f"unknown key '{extra[0]}'"))
+            raise RuleError(
+                _join(path, extra[0]), Text(f"未知的键“{extra[0]}”", f"unknown key '{extra[0]}'")
+            )
 
 
 def resolve_fact(name: Any, path: str) -> Fact:
@@ -205,7 +236,9 @@ def parse_formula(data: Any, path: str = "formula") -> Expr | None:
 
 def _expr(data: Any, path: str) -> Expr:
     if isinstance(data, bool):
-        raise RuleError(path, Text("应为数字、事实或运算", "expected a number, a fact or an operation"))
+        raise RuleError(
+            path, Text("应为数字、事实或运算", "expected a number, a fact or an operation")
+        )
     if isinstance(data, int | float | Decimal | str):
         try:
             value = Decimal(str(data).strip())
@@ -215,21 +248,37 @@ def _expr(data: Any, path: str) -> Expr:
             raise RuleError(path, Text("应为数字", "expected a number"))
         return Num(value)
     if not isinstance(data, dict) or len(data) not in (1, 2):
-        raise RuleError(path, Text("应为数字、{fact: …} 或一个运算",
-                                   "expected a number, {fact: …} or one operation"))
+        raise RuleError(
+            path,
+            Text("应为数字、{fact: …} 或一个运算", "expected a number, {fact: …} or one operation"),
+        )
     if "fact" in data:
+        if len(data) != 1:
+            extra = sorted(k for k in data if k != "fact")[0]
+            raise RuleError(
+                _join(path, str(extra)),
+                Text(f"{{fact: …}} 旁不能有“{extra}”", f"nothing may stand beside fact: '{extra}'"),
+            )
         fact = resolve_fact(data["fact"], _join(path, "fact"))
         if fact.kind not in NUMERIC_KINDS:
-            raise RuleError(_join(path, "fact"), Text(
-                f"公式只能使用数值事实，“{fact.label.zh}”不是", f"'{fact.name}' is not a number"))
+            raise RuleError(
+                _join(path, "fact"),
+                Text(
+                    f"公式只能使用数值事实，“{fact.label.zh}”不是", f"'{fact.name}' is not a number"
+                ),
+            )
         return FactRef(fact)
     if "cases" in data:
         return _cases(data, path)
     (name, args), *_ = data.items()
     if name not in FORMULA_OPS or len(data) != 1:
-        raise RuleError(_join(path, str(name)), Text(
-            f"未知的运算“{name}”（可用：{' '.join(FORMULA_OPS)} cases）",
-            f"unknown operation '{name}' (use one of: {' '.join(FORMULA_OPS)} cases)"))
+        raise RuleError(
+            _join(path, str(name)),
+            Text(
+                f"未知的运算“{name}”（可用：{' '.join(FORMULA_OPS)} cases）",
+                f"unknown operation '{name}' (use one of: {' '.join(FORMULA_OPS)} cases)",
+            ),
+        )
     arg_path = _join(path, name)
     if not isinstance(args, list) or len(args) < 2 or (name in ("sub", "div") and len(args) != 2):
         raise RuleError(arg_path, Text("参数个数不对", "wrong number of arguments"))
@@ -246,8 +295,10 @@ def _cases(data: dict[str, Any], path: str) -> Cases:
     for i, item in enumerate(items):
         item_path = _join(cases_path, i)
         if not isinstance(item, dict) or set(item) != {"when", "then"}:
-            raise RuleError(item_path, Text("应为 {when: 规则, then: 公式}",
-                                            "expected {when: rule, then: formula}"))
+            raise RuleError(
+                item_path,
+                Text("应为 {when: 规则, then: 公式}", "expected {when: rule, then: formula}"),
+            )
         then = None if item["then"] is None else _expr(item["then"], _join(item_path, "then"))
         cases.append(Case(parse(item["when"], _join(item_path, "when")), then))
     otherwise = data.get("else")

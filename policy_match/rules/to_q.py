@@ -195,21 +195,24 @@ def _rd_intensity(node: Cond, as_of: date, subject: Subject) -> QPair:
     # computes in binary floating point, this keeps whole-yuan comparisons exact.
     digits = max(_decimals(t) for t in _thresholds(node.value))
     scale = Value(Decimal(10) ** digits)
-    rd = rd * scale
+    scaled_rd = rd * scale
 
     def scaled(t: Decimal) -> Combinable:
         return revenue * Value(t.scaleb(digits).normalize())
 
     op, v = node.op, node.value
     if op == "between":
-        true = _compare(rd, "gte", scaled(v[0])) & _compare(rd, "lte", scaled(v[1]))
-        false = _compare(rd, "lt", scaled(v[0])) | _compare(rd, "gt", scaled(v[1]))
+        true = _compare(scaled_rd, "gte", scaled(v[0])) & _compare(scaled_rd, "lte", scaled(v[1]))
+        false = _compare(scaled_rd, "lt", scaled(v[0])) | _compare(scaled_rd, "gt", scaled(v[1]))
     elif op in ("in", "not_in"):
-        hits = _or([_compare(rd, "eq", scaled(t)) for t in v])
-        misses = _and([~_compare(rd, "eq", scaled(t)) for t in v])
+        hits = _or([_compare(scaled_rd, "eq", scaled(t)) for t in v])
+        misses = _and([~_compare(scaled_rd, "eq", scaled(t)) for t in v])
         true, false = (hits, misses) if op == "in" else (misses, hits)
     else:
-        true, false = _compare(rd, op, scaled(v)), _compare(rd, COMPLEMENT[op], scaled(v))
+        true, false = (
+            _compare(scaled_rd, op, scaled(v)),
+            _compare(scaled_rd, COMPLEMENT[op], scaled(v)),
+        )
     known = _known(node.fact, subject, ("rd_expense", "annual_revenue")) & _compare(
         revenue, "gt", Decimal(0)
     )

@@ -32,7 +32,9 @@ def test_it_loads_every_measure_of_the_catalogue(seeds_dir: Path) -> None:
     assert draft.versions.get().status == VersionStatus.DRAFT
 
 
-def test_it_changes_nothing_when_loaded_twice(seeds_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_it_changes_nothing_when_loaded_twice(
+    seeds_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("load_catalogue", str(seeds_dir))
     before = list(PolicyVersion.objects.values_list("id", "content_hash", "status"))
 
@@ -42,7 +44,9 @@ def test_it_changes_nothing_when_loaded_twice(seeds_dir: Path, capsys: pytest.Ca
     assert "0 created, 0 changed, 35 unchanged" in capsys.readouterr().out
 
 
-def test_it_gives_a_changed_measure_a_new_published_version(seeds_dir: Path, tmp_path: Path) -> None:
+def test_it_gives_a_changed_measure_a_new_published_version(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
     call_command("load_catalogue", str(seeds_dir))
     copy = _copy(seeds_dir, tmp_path)
     path = copy / "policies" / "talent-living-subsidy-master.yaml"
@@ -62,16 +66,31 @@ def test_it_gives_a_changed_measure_a_new_published_version(seeds_dir: Path, tmp
 @pytest.mark.parametrize(
     ("slug", "change", "message"),
     [
-        ("loan-rd", lambda d: d["rule"]["all"][0].update(fact="no_such_fact"),
-         "loan-rd.yaml: rule.all[0].fact: unknown fact 'no_such_fact'"),
-        ("loan-rd", lambda d: d["rule"]["all"][0].update(op="lt"),
-         "loan-rd.yaml: rule.all[0].op: operator 'lt' does not fit 'registered_district'"),
-        ("vc-institution-support", lambda d: d["benefit"].update(formula={"mul": ["0.1"]}),
-         "vc-institution-support.yaml: benefit.formula.mul: wrong number of arguments"),
-        ("joint-incubation", lambda d: d.update(valid_from="someday"),
-         "joint-incubation.yaml: valid_from: expected a date (YYYY-MM-DD)"),
-        ("joint-incubation", lambda d: d["name"].pop("en"),
-         "joint-incubation.yaml: name: expected {zh-hans: …, en: …}"),
+        (
+            "loan-rd",
+            lambda d: d["rule"]["all"][0].update(fact="no_such_fact"),
+            "loan-rd.yaml: rule.all[0].fact: unknown fact 'no_such_fact'",
+        ),
+        (
+            "loan-rd",
+            lambda d: d["rule"]["all"][0].update(op="lt"),
+            "loan-rd.yaml: rule.all[0].op: operator 'lt' does not fit 'registered_district'",
+        ),
+        (
+            "vc-institution-support",
+            lambda d: d["benefit"].update(formula={"mul": ["0.1"]}),
+            "vc-institution-support.yaml: benefit.formula.mul: wrong number of arguments",
+        ),
+        (
+            "joint-incubation",
+            lambda d: d.update(valid_from="someday"),
+            "joint-incubation.yaml: valid_from: expected a date (YYYY-MM-DD)",
+        ),
+        (
+            "joint-incubation",
+            lambda d: d["name"].pop("en"),
+            "joint-incubation.yaml: name: expected {zh-hans: …, en: …}",
+        ),
     ],
 )
 def test_it_writes_nothing_when_one_file_is_broken(
@@ -94,21 +113,25 @@ def test_it_reports_a_yaml_syntax_error_with_the_file_name(seeds_dir: Path, tmp_
     copy = _copy(seeds_dir, tmp_path)
     (copy / "policies" / "loan-rd.yaml").write_text("slug: [unclosed", encoding="utf-8")
 
-    with pytest.raises(CommandError, match="loan-rd.yaml: "):
+    with pytest.raises(CommandError, match=r"loan-rd\.yaml: "):
         call_command("load_catalogue", str(copy))
 
     assert _policy_count() == (0, 0)
 
 
-def test_it_keeps_the_catalogue_in_place_when_an_update_is_broken(seeds_dir: Path, tmp_path: Path) -> None:
+def test_it_keeps_the_catalogue_in_place_when_an_update_is_broken(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
     call_command("load_catalogue", str(seeds_dir))
     before = list(PolicyVersion.objects.values_list("id", "status"))
     copy = _copy(seeds_dir, tmp_path)
     good = copy / "policies" / "talent-living-subsidy-master.yaml"
-    good.write_text(good.read_text(encoding="utf-8").replace("cap: 50000", "cap: 60000"), encoding="utf-8")
+    good.write_text(
+        good.read_text(encoding="utf-8").replace("cap: 50000", "cap: 60000"), encoding="utf-8"
+    )
     (copy / "policies" / "loan-rd.yaml").write_text("slug: loan-rd\n", encoding="utf-8")
 
-    with pytest.raises(CommandError, match="loan-rd.yaml: category: this key is required"):
+    with pytest.raises(CommandError, match=r"loan-rd\.yaml: category: this key is required"):
         call_command("load_catalogue", str(copy))
 
     assert list(PolicyVersion.objects.values_list("id", "status")) == before
@@ -121,10 +144,14 @@ def test_it_dumps_the_catalogue_back_byte_for_byte(seeds_dir: Path, tmp_path: Pa
 
     for original in sorted((seeds_dir / "policies").glob("*.yaml")):
         dumped = tmp_path / "out" / original.name
-        assert dumped.read_text(encoding="utf-8") == original.read_text(encoding="utf-8"), original.name
+        assert dumped.read_text(encoding="utf-8") == original.read_text(encoding="utf-8"), (
+            original.name
+        )
 
 
-def test_it_reads_its_own_dump_as_unchanged(seeds_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_it_reads_its_own_dump_as_unchanged(
+    seeds_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("load_catalogue", str(seeds_dir))
     call_command("dump_catalogue", str(tmp_path / "out"))
     capsys.readouterr()

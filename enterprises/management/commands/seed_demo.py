@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Load (upsert by credit code) the demo enterprises with their people and loans."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", type=Path, nargs="?", default=Path("seeds/demo_enterprises.yaml"))
+        parser.add_argument(
+            "path", type=Path, nargs="?", default=Path("seeds/demo_enterprises.yaml")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

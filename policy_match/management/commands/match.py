@@ -83,7 +83,7 @@ def _read(path: Path, as_of: date | None, language: str) -> tuple[Profile, date]
 
 
 def _stored(key: str) -> Profile:
-    lookup = {"pk": int(key)} if key.isdigit() else {"credit_code": key}
+    lookup: dict[str, object] = {"pk": int(key)} if key.isdigit() else {"credit_code": key}
     enterprise = Enterprise.objects.filter(**lookup).first()
     if enterprise is None:
         raise CommandError(f"no enterprise {key}")

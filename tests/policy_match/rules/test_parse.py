@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from policy_match.rules import TRUE, RuleError, evaluate, parse, parse_formula
+from policy_match.rules import FACTS, TRUE, RuleError, evaluate, parse, parse_formula
 from policy_match.rules.nodes import All, Any_, Cond, FactRef, Not, Num, Op
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -418,7 +418,7 @@ def test_it_parses_a_formula_into_exact_decimal_nodes() -> None:
             Op(
                 "mul",
                 (
-                    FactRef(parse(cond("interest", "gte", 0)).conditions[0].fact),
+                    FactRef(FACTS["interest"]),
                     Num(Decimal("0.5")),
                 ),
             ),
