@@ -123,6 +123,17 @@ class CompiledRule:
         return outcome, tuple(trace)
 
 
+# Compiled `when` rules of formula cases, keyed by id; the rule is kept so the id stays unique.
+_CASE_RULES: dict[int, tuple[Rule, CompiledRule]] = {}
+
+
+def _compiled(rule: Rule) -> CompiledRule:
+    cached = _CASE_RULES.get(id(rule))
+    if cached is None or cached[0] is not rule:
+        cached = _CASE_RULES[id(rule)] = (rule, CompiledRule(rule))
+    return cached[1]
+
+
 def evaluate(rule: Rule, ctx: Context) -> tuple[int, tuple[int, ...]]:
     """Evaluate `rule` against facts in `ctx` (None/absent = unknown): (outcome, trace)."""
     return CompiledRule(rule).run(ctx)
@@ -164,7 +175,7 @@ def compute(expr: Expr, ctx: Context) -> Decimal | None:
             return None
     assert isinstance(expr, Cases)
     for case in expr.cases:
-        outcome, _ = evaluate(case.when, ctx)
+        outcome, _ = _compiled(case.when).run(ctx)
         if outcome == UNKNOWN:
             return None
         if outcome == TRUE:
