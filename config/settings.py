@@ -130,7 +130,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 
-# --- REST framework ---------------------------------------------------------------------------
+# --- REST framework (partner API) ------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -143,6 +143,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+# --- end REST framework -----------------------------------------------------------------------
+
+# --- Startup pages ----------------------------------------------------------------------------
+# --- end startup pages ------------------------------------------------------------------------
 
 # --- Matching ---------------------------------------------------------------------------------
 # How many enterprises one re-match task covers (design §10: ≤ 1 task per 1,000 enterprises).

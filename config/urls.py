@@ -1,6 +1,11 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("policy_match.api_urls")),  # /api/v1/…, /api/schema/, /api/docs/
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language for the language switch
 ]
+# Startup pages: / in zh-hans (the default, unprefixed), /en/ in English.
+urlpatterns += i18n_patterns(path("", include("policy_match.urls")), prefix_default_language=False)
