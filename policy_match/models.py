@@ -48,3 +48,59 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}/{self.policy_id}/{self.subject_id}: {self.status}"
+
+
+class RematchStatus(models.TextChoices):
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+
+
+class RematchRun(models.Model):
+    """One re-match of a policy over every enterprise, split into chunks of enterprise ids.
+
+    The run and its chunks are written in the transaction that publishes, so they are also the
+    outbox: a chunk whose task was never delivered is found and sent again by the sweeper.
+    """
+
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="rematch_runs"
+    )
+    version = models.ForeignKey(
+        PolicyVersion,
+        verbose_name=_("政策版本"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    as_of = models.DateField(_("匹配日期"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=RematchStatus.choices, default=RematchStatus.RUNNING
+    )
+    chunks_total = models.PositiveIntegerField(_("分块总数"), default=0)
+    created_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("重新匹配任务")
+        verbose_name_plural = _("重新匹配任务")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} #{self.pk}"
+
+
+class RematchChunk(models.Model):
+    run = models.ForeignKey(RematchRun, on_delete=models.CASCADE, related_name="chunks")
+    first_id = models.BigIntegerField()  # enterprise ids in [first_id, last_id]
+    last_id = models.BigIntegerField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["first_id"]
+        indexes = [models.Index(fields=["done_at", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.first_id}-{self.last_id}"

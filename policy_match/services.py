@@ -18,7 +18,8 @@ from .report import Line, MatchReport
 from .rules import FALSE, Subject, compute, money
 
 
-def _line(policy: CompiledPolicy, ref: str | None, ctx: Values) -> Line:
+def evaluate_line(policy: CompiledPolicy, ref: str | None, ctx: Values) -> Line:
+    """One measure for one subject: outcome, trace and amount."""
     outcome, trace = policy.rule.run(ctx)
     amount = None
     if outcome != FALSE:
@@ -38,7 +39,7 @@ def match_profile(*, profile: Profile, as_of: date) -> MatchReport:
         Subject.LOAN: list(loans),
     }
     lines = [
-        _line(policy, ref, ctx)
+        evaluate_line(policy, ref, ctx)
         for policy in published_catalogue()
         if policy.active_on(as_of)
         for ref, ctx in subjects[policy.subject]

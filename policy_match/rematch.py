@@ -1,0 +1,213 @@
+"""Re-matching one policy over every enterprise, set-based (design §6, §10).
+
+A run is split into chunks of enterprise ids, one Celery task each. A chunk selects its rows'
+status and amount with the compiled rule (`to_q`) and the formula compiled to SQL, and writes
+them with one `INSERT … SELECT … ON CONFLICT DO UPDATE`: no model instances, no Python loop
+over the rows, except to list the missing facts of undetermined rows (grouped into one UPDATE
+per distinct list). A chunk is one transaction, so a failed chunk leaves the previous results
+in place and a retried one writes the same rows again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, JSONField, Max, Min, Q, QuerySet, Value, When
+from django.db.models import CharField as CharFieldType
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from enterprises.models import Enterprise, Loan, Person
+from policies.models import Policy, PolicyStatus
+
+from .catalogue import CompiledPolicy, compile_version
+from .formula_sql import amount_expression, money_field
+from .models import Match, RematchChunk, RematchRun, RematchStatus
+from .rules import FACTS, Subject, with_derived
+from .rules.to_q import to_q, to_q_unknown
+from .services import evaluate_line
+
+logger = logging.getLogger(__name__)
+MODELS: dict[Subject, Any] = {
+    Subject.ENTERPRISE: Enterprise,
+    Subject.PERSON: Person,
+    Subject.LOAN: Loan,
+}
+
+
+@transaction.atomic
+def rematch_policy_start(*, policy: Policy, as_of: date | None = None) -> RematchRun:
+    """Plan a re-match of `policy` in chunks and send them to the workers after commit."""
+    bounds = Enterprise.objects.aggregate(low=Min("id"), high=Max("id"))
+    run = RematchRun.objects.create(
+        policy=policy, version=policy.current_version, as_of=as_of or timezone.localdate()
+    )
+    size = settings.REMATCH_CHUNK_SIZE
+    chunks = []
+    if bounds["low"] is not None:
+        for first in range(bounds["low"], bounds["high"] + 1, size):
+            chunks.append(RematchChunk(run=run, first_id=first, last_id=first + size - 1))
+    RematchChunk.objects.bulk_create(chunks)
+    run.chunks_total = len(chunks)
+    if not chunks:
+        run.status, run.finished_at = RematchStatus.DONE, timezone.now()
+    run.save(update_fields=["chunks_total", "status", "finished_at"])
+    transaction.on_commit(lambda: rematch_send(run=run))
+    return run
+
+
+def rematch_send(*, run: RematchRun) -> None:
+    """Hand the run's pending chunks to the broker; if it is down the sweeper retries later."""
+    from .tasks import rematch_chunk  # tasks import this module
+
+    for chunk in run.chunks.filter(done_at__isnull=True):
+        try:
+            rematch_chunk.delay(chunk.pk)
+        except Exception:  # broker down: the chunk stays pending in the outbox
+            logger.exception("rematch chunk %s not sent; the sweeper will resend it", chunk.pk)
+            return
+        RematchChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(
+            sent_at=timezone.now()
+        )
+
+
+def rematch_sweep(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Resend chunks never sent, or sent long ago and still not done (lost or failed tasks)."""
+    cutoff = timezone.now() - older_than
+    stale = RematchChunk.objects.filter(done_at__isnull=True).filter(
+        Q(sent_at__isnull=True) | Q(sent_at__lt=cutoff)
+    )
+    runs = RematchRun.objects.filter(pk__in=stale.values("run_id"))
+    for run in runs:
+        rematch_send(run=run)
+    return len(runs)
+
+
+def rematch_progress(*, run: RematchRun) -> tuple[int, int]:
+    """(chunks done, chunks in all)."""
+    return run.chunks.filter(done_at__isnull=False).count(), run.chunks_total
+
+
+@transaction.atomic
+def rematch_chunk_run(*, chunk_id: int) -> int:
+    """Re-match one chunk; idempotent. Returns the number of rows written."""
+    chunk = RematchChunk.objects.select_for_update().select_related("run__policy").get(pk=chunk_id)
+    if chunk.done_at is not None:
+        return chunk.rows
+    run = chunk.run
+    policy = Policy.objects.select_related("current_version").get(pk=run.policy_id)
+    version = policy.current_version
+    now = timezone.now()
+    stored = Match.objects.filter(
+        policy=policy, enterprise_id__gte=chunk.first_id, enterprise_id__lte=chunk.last_id
+    )
+    rows = 0
+    if policy.status == PolicyStatus.PUBLISHED and version is not None:
+        compiled = compile_version(version)
+        if compiled.active_on(run.as_of):
+            rows = _write(compiled, run.as_of, chunk, now)
+            _fill_missing(compiled, run.as_of, chunk)
+    # Rows not rewritten belong to subjects that are gone, or to a measure no longer in force.
+    stored.filter(evaluated_at__lt=now).delete()
+    RematchChunk.objects.filter(pk=chunk.pk).update(
+        done_at=timezone.now(), rows=rows, attempts=F("attempts") + 1
+    )
+    if not RematchChunk.objects.filter(run=run, done_at__isnull=True).exists():
+        RematchRun.objects.filter(pk=run.pk).update(
+            status=RematchStatus.DONE, finished_at=timezone.now()
+        )
+    return rows
+
+
+def _subjects(compiled: CompiledPolicy, chunk: RematchChunk) -> QuerySet[Any]:
+    model = MODELS[compiled.subject]
+    column = "id" if compiled.subject is Subject.ENTERPRISE else "enterprise_id"
+    return model.objects.filter(
+        **{f"{column}__gte": chunk.first_id, f"{column}__lte": chunk.last_id}
+    )
+
+
+def _write(compiled: CompiledPolicy, as_of: date, chunk: RematchChunk, now: Any) -> int:
+    subject, rule = compiled.subject, compiled.rule.rule
+    true = to_q(rule, as_of=as_of, subject=subject)
+    unknown = to_q_unknown(rule, as_of=as_of, subject=subject)
+    is_enterprise = subject is Subject.ENTERPRISE
+    amount = amount_expression(compiled.formula, compiled.cap, as_of=as_of, subject=subject)
+    text: CharFieldType[str, str] = CharFieldType()
+    select = _subjects(compiled, chunk).annotate(
+        m_enterprise=F("id") if is_enterprise else F("enterprise_id"),
+        m_policy=Value(compiled.policy_id, output_field=IntegerField()),
+        m_version=Value(compiled.version_id, output_field=IntegerField()),
+        m_type=Value(subject.value, output_field=text),
+        m_subject=Value(0, output_field=IntegerField()) if is_enterprise else F("id"),
+        m_ref=Value("", output_field=text) if is_enterprise else F("ref"),
+        m_status=Case(
+            When(true, then=Value("eligible")),
+            When(unknown, then=Value("undetermined")),
+            default=Value("ineligible"),
+            output_field=text,
+        ),
+        # Cast: PostgreSQL types a CASE of bare NULLs as text.
+        m_amount=Cast(Case(When(true | unknown, then=amount), default=None), money_field()),
+        m_missing=Value([], output_field=JSONField()),
+        m_trace=Value([], output_field=JSONField()),
+        m_at=Value(now),
+    )
+    columns = ["m_enterprise", "m_policy", "m_version", "m_type", "m_subject", "m_ref",
+               "m_status", "m_amount", "m_missing", "m_trace", "m_at"]  # fmt: skip
+    sql, params = select.values_list(*columns).query.sql_with_params()
+    table = Match._meta.db_table
+    insert = (
+        f"INSERT INTO {table} (enterprise_id, policy_id, version_id, subject_type, subject_id, "
+        f"subject_ref, status, amount, missing, trace, evaluated_at) {sql} "
+        # SQLite needs a WHERE in INSERT … SELECT … ON CONFLICT to parse the upsert.
+        f"{'' if ' WHERE ' in sql else 'WHERE true '}"
+        "ON CONFLICT (enterprise_id, policy_id, subject_id) DO UPDATE SET "
+        "version_id = excluded.version_id, subject_ref = excluded.subject_ref, "
+        "status = excluded.status, amount = excluded.amount, missing = excluded.missing, "
+        "trace = excluded.trace, evaluated_at = excluded.evaluated_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(insert, params)
+        return max(cursor.rowcount, 0)
+
+
+def _columns(compiled: CompiledPolicy) -> list[str]:
+    """The stored columns the rule and the formula read, as paths from the subject's model."""
+    names: set[str] = set()
+    for name in compiled.rule.rule.facts | compiled.formula_facts:
+        fact = FACTS[name]
+        for stored in fact.inputs if fact.derived else (fact.name,):
+            owner = FACTS[stored].subject
+            names.add(stored if owner == compiled.subject else f"enterprise__{stored}")
+    return sorted(names)
+
+
+def _fill_missing(compiled: CompiledPolicy, as_of: date, chunk: RematchChunk) -> None:
+    """Store the missing facts of undetermined rows: one UPDATE per distinct list."""
+    subject = compiled.subject
+    columns = _columns(compiled)
+    undetermined = _subjects(compiled, chunk).filter(
+        to_q_unknown(compiled.rule.rule, as_of=as_of, subject=subject)
+    )
+    key = "id"
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for row in undetermined.values(key, *columns):
+        pk = row.pop(key)
+        ctx = {name.removeprefix("enterprise__"): value for name, value in row.items()}
+        ctx = with_derived(Subject.ENTERPRISE, ctx, as_of)
+        if subject is not Subject.ENTERPRISE:
+            ctx = with_derived(subject, ctx, as_of)
+        line = evaluate_line(compiled, None, ctx)
+        groups.setdefault(tuple(line.missing()), []).append(pk)
+    stored = Match.objects.filter(policy_id=compiled.policy_id)
+    for missing, ids in groups.items():
+        if subject is Subject.ENTERPRISE:
+            rows = stored.filter(subject_id=0, enterprise_id__in=ids)
+        else:
+            rows = stored.filter(subject_type=subject.value, subject_id__in=ids)
+        rows.update(missing=list(missing))
