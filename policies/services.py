@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -150,3 +151,88 @@ def catalogue_dump(*, directory: Path) -> list[Path]:
         path.write_text(dump_yaml(to_document(version)), encoding="utf-8")
         written.append(path)
     return written
+
+
+# --- staff curation: drafts, publishing, retiring ----------------------------------------------
+
+PUBLISHER_GROUP = "publisher"
+EDITOR_GROUP = "editor"
+_COPIED = [
+    f.name
+    for f in PolicyVersion._meta.concrete_fields
+    if f.name
+    not in ("id", "policy", "number", "status", "created_by", "created_at", "published_at",
+            "published_by", "content_hash")
+]  # fmt: skip
+
+
+def can_publish(user: Any) -> bool:
+    return bool(user.is_superuser or user.groups.filter(name=PUBLISHER_GROUP).exists())
+
+
+@transaction.atomic
+def policy_version_draft(*, policy: Policy, by: Any = None) -> PolicyVersion:
+    """The policy's open draft, or a new one copied from the published version."""
+    existing = policy.versions.filter(status=VersionStatus.DRAFT).order_by("-number").first()
+    if existing is not None:
+        return existing
+    source = policy.current_version or policy.versions.order_by("-number").first()
+    if source is None:
+        raise ValueError(f"{policy.slug} has no version to copy")
+    number = (policy.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    draft = PolicyVersion(policy=policy, number=number, status=VersionStatus.DRAFT, created_by=by)
+    for name in _COPIED:
+        setattr(draft, name, getattr(source, name))
+    draft.content_hash = content_hash(to_document(draft))
+    draft.save()
+    return draft
+
+
+def policy_version_check(*, version: PolicyVersion) -> None:
+    """Validate a version exactly as the catalogue loader would; raises RuleError (path)."""
+    validate(to_document(version))
+
+
+@transaction.atomic
+def policy_publish(*, version: PolicyVersion, by: Any) -> PolicyVersion:
+    """Make a draft the published version and re-match every enterprise after commit."""
+    if not can_publish(by):
+        raise PermissionDenied("only publishers may publish")
+    # Lock the policy row: two staff publishing at once are serialised, not both applied.
+    policy = Policy.objects.select_for_update().get(pk=version.policy_id)
+    version = PolicyVersion.objects.get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        raise ValueError("only a draft can be published")
+    policy_version_check(version=version)
+    policy.versions.filter(status=VersionStatus.PUBLISHED).update(status=VersionStatus.SUPERSEDED)
+    version.status, version.published_at, version.published_by = (
+        VersionStatus.PUBLISHED,
+        timezone.now(),
+        by,
+    )
+    version.content_hash = content_hash(to_document(version))
+    version.save(update_fields=["status", "published_at", "published_by", "content_hash"])
+    policy.current_version, policy.status = version, PolicyStatus.PUBLISHED
+    policy.save(update_fields=["current_version", "status", "updated_at"])
+    _rematch_on_commit(policy)
+    return version
+
+
+@transaction.atomic
+def policy_retire(*, policy: Policy, by: Any) -> Policy:
+    """Withdraw a policy: no published version any more; its stored matches are removed."""
+    if not can_publish(by):
+        raise PermissionDenied("only publishers may retire")
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    policy.versions.filter(status=VersionStatus.PUBLISHED).update(status=VersionStatus.RETIRED)
+    policy.current_version, policy.status = None, PolicyStatus.RETIRED
+    policy.save(update_fields=["current_version", "status", "updated_at"])
+    _rematch_on_commit(policy)
+    return policy
+
+
+def _rematch_on_commit(policy: Policy) -> None:
+    from policy_match.rematch import rematch_policy_start
+
+    # The run and its chunks are the outbox: written now, in this transaction.
+    rematch_policy_start(policy=policy)

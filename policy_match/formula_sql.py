@@ -176,7 +176,7 @@ def amount_expression(
     rounded = Round(
         formula_expression(formula, as_of=as_of, subject=subject), 2, output_field=money_field()
     )
-    value = Greatest(rounded, Value(Decimal(0)), output_field=money_field())
+    value: Any = Greatest(rounded, Value(Decimal(0)), output_field=money_field())
     if cap is not None:
         value = Least(value, Value(cap), output_field=money_field())
     return _guarded(null_condition(formula, as_of=as_of, subject=subject), value)
