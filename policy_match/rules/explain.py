@@ -95,10 +95,42 @@ _NEGATED = {
 }
 
 
+# Rendered sentences by (condition, negated, outcome, the values it shows, language): a
+# catalogue has a few hundred conditions and profiles repeat the same answers, so a report
+# rarely formats anything twice. Keyed by id(cond): the compiled catalogue keeps conditions
+# alive, and the entry keeps its own condition so an id is never reused while cached.
+_SENTENCES: dict[tuple[Any, ...], tuple[Cond, str]] = {}
+_SENTENCES_MAX = 50_000
+
+
 def sentence(
     cond: Cond, outcome: int, ctx: Mapping[str, Any], language: str, negated: bool = False
 ) -> str:
-    """ "成立年限：5 年；要求少于 3 年 ✗" for one condition (read as its opposite if negated)."""
+    """The sentence for one condition, e.g. "成立年限：5 年；要求少于 3 年 ✗"."""
+    fact = cond.fact
+    shown = (
+        tuple(ctx.get(name) for name in fact.inputs)
+        if outcome == UNKNOWN and fact.derived
+        else ctx.get(fact.name)
+    )
+    try:
+        key = (id(cond), negated, outcome, shown, language)
+        cached = _SENTENCES.get(key)
+    except TypeError:  # an unhashable value: render without the cache
+        return _sentence(cond, outcome, ctx, language, negated)
+    if cached is not None and cached[0] is cond:
+        return cached[1]
+    text = _sentence(cond, outcome, ctx, language, negated)
+    if len(_SENTENCES) >= _SENTENCES_MAX:
+        _SENTENCES.clear()
+    _SENTENCES[key] = (cond, text)
+    return text
+
+
+def _sentence(
+    cond: Cond, outcome: int, ctx: Mapping[str, Any], language: str, negated: bool
+) -> str:
+    """Read as the condition's opposite when it stands under an odd number of `not`s."""
     fact, zh = cond.fact, normalize_language(language) == "zh-hans"
     op = _NEGATED[cond.op] if negated else cond.op
     if negated:
