@@ -23,15 +23,17 @@ migrate: install
 run: migrate
 	$(MANAGE) load_catalogue seeds/
 	$(MANAGE) seed_demo seeds/demo_enterprises.yaml
+	$(MANAGE) create_staff_groups
 	$(MANAGE) ensure_dev_superuser
 	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
-# Debian's chromium for the browser tests; Playwright's own download does not work here.
+# Debian's chromium for the browser tests (Playwright's own download does not work here), and
+# Noto CJK so that Chinese pages render as text, not boxes, in the screenshots.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "chromium not found: installing Debian's chromium (needs root and apt)"; \
-	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
-	  { echo "ERROR: could not install chromium. Install it with: sudo apt-get install -y chromium"; exit 1; }; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; } || { \
+	  echo "chromium or a CJK font not found: installing Debian's chromium and fonts-noto-cjk (needs root and apt)"; \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || \
+	  { echo "ERROR: could not install them. Run: sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; }; }
 
 lint: install
 	$(BIN)/ruff check .

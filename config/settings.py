@@ -4,9 +4,13 @@ No variables: SQLite file, Celery eager, local-memory cache, console e-mail.
 DATABASE_URL + CELERY_BROKER_URL (+ REDIS_URL): PostgreSQL, Redis, real workers (production).
 """
 
+import logging
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +40,7 @@ INSTALLED_APPS = [
     "policies.apps.PoliciesConfig",
     "enterprises.apps.EnterprisesConfig",
     "policy_match.apps.PolicyMatchConfig",
+    "accounts.apps.AccountsConfig",
 ]
 
 MIDDLEWARE = [
@@ -43,6 +48,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.locale.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,33 +135,231 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+# An unacknowledged task (its worker died) is delivered again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+# Fail fast when the broker is down: the publish is committed and the re-match waits in the
+# outbox (RematchChunk rows) for the sweeper, rather than blocking the staff member's request.
+CELERY_TASK_PUBLISH_RETRY = env.bool("CELERY_TASK_PUBLISH_RETRY", default=False)
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 
 # --- REST framework (partner API) ------------------------------------------------------------
+# Per-key request rate ("<n>/<second|minute|hour|day>"), counted in the default cache: Redis
+# when REDIS_URL is set, local memory otherwise.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/minute")
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)  # larger: 413
+API_MAX_SUBJECTS = env.int("API_MAX_SUBJECTS", default=500)  # people, and loans, per profile
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "policy_match.api_support.PartnerKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # staff, browsable API
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["policy_match.api_support.IsPartnerOrStaff"],
+    "DEFAULT_THROTTLE_CLASSES": ["policy_match.api_support.PartnerKeyThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["policy_match.api_support.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
+    "DEFAULT_VERSION": "v1",
+    "ALLOWED_VERSIONS": ["v1"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "policy_match.api_support.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "policy_match.api_support.PageNumberPagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Nanshan policy-matching API",
+    "DESCRIPTION": (
+        "Which Nanshan support measures apply to an enterprise, and why (design §7). "
+        "Send `Authorization: Api-Key <key>`; `Accept-Language: zh-hans|en` (default zh-hans). "
+        "Money is a decimal string in yuan. Errors: `{code, detail, errors}`, `errors` keyed "
+        "by field path such as `people[1].graduated_on`."
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "policy_match.api.forbid_unknown_request_fields",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "SubjectTypeEnum": "policies.models.SubjectType",
+        "FactTypeEnum": "policy_match.api.fact_kinds",
+        "MatchStatusEnum": "policy_match.models.MatchStatus",
+        "CategoryEnum": "policies.models.Category",
+        "DistrictEnum": "policy_match.api.district_choices",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # validatorUrl None: no call to the online swagger.io validator (the docs work offline).
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
 }
 # --- end REST framework -----------------------------------------------------------------------
 
 # --- Startup pages ----------------------------------------------------------------------------
+# Sign-in by e-mail (accounts/); the pages live under the i18n prefix (policy_match/urls.py).
+LOGIN_URL = "pages:login"
+LOGIN_REDIRECT_URL = "pages:results"
+LOGOUT_REDIRECT_URL = "pages:home"
 # --- end startup pages ------------------------------------------------------------------------
 
 # --- Matching ---------------------------------------------------------------------------------
 # How many enterprises one re-match task covers (design §10: ≤ 1 task per 1,000 enterprises).
 REMATCH_CHUNK_SIZE = env.int("REMATCH_CHUNK_SIZE", default=5000)
+# A chunk waits at most this long for a row lock (PostgreSQL), then fails and is retried.
+REMATCH_LOCK_TIMEOUT_MS = env.int("REMATCH_LOCK_TIMEOUT_MS", default=10000)
+# Chunks not done this long after being sent are sent again by the sweeper (beat).
+REMATCH_RESEND_AFTER_SECONDS = env.int("REMATCH_RESEND_AFTER_SECONDS", default=300)
 
+# --- Production and security ------------------------------------------------------------------
+# Defaults suit local work and the test suite (plain HTTP); production turns HTTPS on through the
+# environment (docker-compose.yml does), and `manage.py check --deploy` is then clean.
+INSTALLED_APPS += ["axes", "csp"]
+# First: the request id and the access line cover every other middleware.
+MIDDLEWARE.insert(0, "config.logging.RequestIdMiddleware")
+# Axes last, as its documentation requires: it turns a lockout into the 429 response.
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+# Axes first, so a locked-out client is refused before its password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
+]
+
+# Behind a TLS-terminating proxy the app sees plain HTTP; the proxy's header says it was HTTPS.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False)
+    else None
+)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+# Probes call the container over plain HTTP from inside; a redirect would fail them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# For a deliberate exception only, e.g. trying the compose stack over plain HTTP:
+# DJANGO_SILENCED_SYSTEM_CHECKS=security.W004,security.W008 (compose's migrate step runs
+# `check --deploy` and refuses to start on any other warning).
+SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
+# Outgoing mail (reminders, notifications): SMTP when DJANGO_EMAIL_BACKEND says so.
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10  # a stuck SMTP server must not hold a worker forever
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # An unreachable database must fail /readyz and requests quickly, not after TCP's minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=5)
+    )
+
+# django-csp 4 format. Scripts only from our own origin: no inline script, no eval, no CDN.
+# Inline styles stay allowed because the admin (change list), django-simple-history and the
+# Swagger UI / ReDoc pages ship inline <style>/style="" that we cannot edit; CSS cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        # ReDoc's search runs in a Web Worker it creates from a blob: URL.
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# django-axes: lock a client out of every login (admin, startup pages) after repeated failures.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+# Comma-separated; "username+ip_address" locks that pair only (one mistyping colleague behind
+# the same office IP then does not lock everyone out).
+AXES_LOCKOUT_PARAMETERS = [
+    part.split("+") if "+" in part else part
+    for part in env.list("AXES_LOCKOUT_PARAMETERS", default=["ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+# Behind N proxies the client is the Nth-from-right X-Forwarded-For entry, not REMOTE_ADDR
+# (which would be the proxy, and one lockout would lock out everybody).
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Logging: readable lines by default, one JSON object a line in production.
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
+if LOG_FORMAT == "json":
+    # Python warnings would otherwise reach stderr as bare text between the JSON lines.
+    logging.captureWarnings(True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Replaces Django's own DEBUG-only console handler: everything goes through root once.
+        "django": {"level": "INFO"},
+        # Our task line (policy_match.task) replaces Celery's "received" and "succeeded" lines;
+        # failures are still logged with their traceback at ERROR.
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
+    },
 }
+
+# Celery beat (design §6): retire versions past valid_to, then warn staff of coming deadlines.
+POLICY_DEADLINE_REMINDER_DAYS = env.int("POLICY_DEADLINE_REMINDER_DAYS", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "retire-expired-policy-versions": {
+        "task": "policies.tasks.policy_versions_retire_expired",
+        "schedule": crontab(hour=0, minute=10),  # CELERY_TIMEZONE: Asia/Shanghai
+    },
+    # Re-match chunks whose task was lost (broker down at publish, worker killed) are resent.
+    "resend-stale-rematch-chunks": {
+        "task": "policy_match.tasks.rematch_sweep",
+        "schedule": timedelta(seconds=60),
+    },
+    "remind-policy-deadlines": {
+        "task": "policies.tasks.policy_deadlines_remind",
+        "schedule": crontab(hour=8, minute=30),
+    },
+}
+# --- end production and security --------------------------------------------------------------

@@ -1,7 +1,28 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import AbstractAPIKey, APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Enterprise, Loan, Partner, Person
+from policy_match.admin.enterprise import (
+    EligibleForPolicyFilter,
+    UndeterminedForPolicyFilter,
+    matches_table,
+)
+from policy_match.models import Match, MatchStatus
+from policy_match.rules import Subject, facts_for
+from policy_match.tasks import rematch_enterprise as rematch_enterprise_task
+
+from .models import Enterprise, Loan, Partner, PartnerAPIKey, Person
 
 
 class PersonInline(admin.StackedInline):
@@ -9,7 +30,7 @@ class PersonInline(admin.StackedInline):
     extra = 0
 
 
-class LoanInline(admin.TabularInline):
+class LoanInline(admin.StackedInline):
     model = Loan
     extra = 0
 
@@ -22,14 +43,113 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         "registered_district",
         "industry",
         "registered_on",
+        "eligible_count",
         "partner",
     )
-    list_filter = ("registered_district", "industry", "partner")
+    list_filter = (
+        "registered_district",
+        "industry",
+        "partner",
+        EligibleForPolicyFilter,
+        UndeterminedForPolicyFilter,
+    )
     search_fields = ("name", "name_en", "credit_code")
+    readonly_fields = ("matches",)
     inlines = [PersonInline, LoanInline]
+    actions = ["rematch_now"]
+    fieldsets = [
+        (None, {"fields": [("name", "name_en"), "credit_code", ("owner", "partner")]}),
+        (gettext_lazy("匹配结果"), {"fields": ["matches"]}),
+        (
+            gettext_lazy("企业情况"),
+            {"fields": [f.name for f in facts_for(Subject.ENTERPRISE, derived=False)]},
+        ),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Enterprise]:
+        eligible = Match.objects.filter(enterprise=OuterRef("pk"), status=MatchStatus.ELIGIBLE)
+        count = eligible.values("enterprise").annotate(n=Count("policy", distinct=True)).values("n")
+        return super().get_queryset(request).annotate(eligible_policies=Subquery(count[:1]))
+
+    @admin.display(description=gettext_lazy("符合政策数"), ordering="eligible_policies")
+    def eligible_count(self, obj: Enterprise) -> int:
+        return getattr(obj, "eligible_policies", None) or 0
+
+    @admin.display(description=gettext_lazy("匹配结果"))
+    def matches(self, obj: Enterprise) -> Any:
+        return matches_table(obj) if obj.pk else "—"
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # A changed profile is re-matched once its people and loans are saved too (design §6).
+        enterprise_id = form.instance.pk
+        transaction.on_commit(lambda: rematch_enterprise_task.delay(enterprise_id))
+
+    @admin.action(description=gettext_lazy("立即重新匹配所选企业"))
+    def rematch_now(self, request: HttpRequest, queryset: QuerySet[Enterprise]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        for enterprise_id in ids:
+            rematch_enterprise_task.delay(enterprise_id)
+        messages.success(request, _("已安排重新匹配 %(count)s 家企业。") % {"count": len(ids)})
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(self.rematch_view)
+        own = [path("<int:object_id>/rematch/", view, name="enterprises_enterprise_rematch")]
+        return own + super().get_urls()
+
+    def rematch_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        enterprise = get_object_or_404(Enterprise, pk=object_id)
+        if not self.has_view_permission(request, enterprise):
+            raise PermissionDenied
+        rematch_enterprise_task.delay(enterprise.pk)
+        messages.success(request, _("已重新匹配“%(name)s”。") % {"name": enterprise.name})
+        url = reverse("admin:enterprises_enterprise_change", args=[enterprise.pk])
+        return HttpResponseRedirect(url)
 
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ("name", "contact_email", "is_active", "created_at")
+    list_display = ("name", "contact_email", "is_active", "enterprise_count", "created_at")
     search_fields = ("name",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Partner]:
+        return super().get_queryset(request).annotate(enterprises_n=Count("enterprises"))
+
+    @admin.display(description=gettext_lazy("企业数"), ordering="enterprises_n")
+    def enterprise_count(self, obj: Partner) -> int:
+        return getattr(obj, "enterprises_n", 0)
+
+
+# Keys without a partner cannot call the API (every request is scoped to a partner), so the
+# library's own key admin would only confuse staff.
+if admin.site.is_registered(APIKey):
+    admin.site.unregister(APIKey)
+
+
+@admin.register(PartnerAPIKey)
+class PartnerAPIKeyAdmin(APIKeyModelAdmin):
+    """Create (the key is shown once, in a message) and revoke partner API keys."""
+
+    # The library types these as fixed-length tuples; ours are longer.
+    list_display = (*APIKeyModelAdmin.list_display, "partner")  # type: ignore[assignment]
+    list_filter = ("partner", "revoked", "created")  # type: ignore[assignment]
+    search_fields = ("name", "prefix", "partner__name")  # type: ignore[assignment]
+    list_select_related = ("partner",)
+
+    def save_model(
+        self, request: HttpRequest, obj: AbstractAPIKey, form: Any = None, change: bool = False
+    ) -> None:
+        if change:
+            obj.save()
+            return
+        # Only the hash is stored: this message is the one time anyone sees the key.
+        key = PartnerAPIKey.objects.assign_key(obj)
+        obj.save()
+        partner = getattr(obj, "partner", "")
+        messages.warning(
+            request,
+            _("“%(partner)s”的新 API 密钥：%(key)s 请立即妥善保存，此密钥之后不会再显示。")
+            % {"partner": partner, "key": key},
+        )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 from stdnum.cn import uscc
 
@@ -30,6 +31,19 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PartnerAPIKey(AbstractAPIKey):
+    """A partner's key for the REST API; only a hash is stored, the key is shown once."""
+
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("合作方"), on_delete=models.CASCADE, related_name="api_keys"
+    )
+
+    class Meta:
+        ordering = ("-created",)
+        verbose_name = _("API 密钥")
+        verbose_name_plural = _("API 密钥")
 
 
 class Enterprise(models.Model):

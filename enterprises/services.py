@@ -91,3 +91,20 @@ def demo_enterprises_load(*, path: Path) -> int:
             enterprise=existing,
         )
     return len(entries)
+
+
+@transaction.atomic
+def enterprise_save_for_owner(*, owner: Any, profile: Profile, name: str) -> Enterprise:
+    """Save a startup's profile as its owner's enterprise; re-match and notify after commit."""
+    from policy_match.tasks import rematch_enterprise  # tasks import this app's models
+
+    enterprise = Enterprise.objects.filter(owner=owner).order_by("id").first()
+    enterprise = enterprise_save_profile(
+        profile=profile,
+        name=name.strip() or owner.email or str(owner),
+        name_en=enterprise.name_en if enterprise else "",
+        credit_code=enterprise.credit_code if enterprise else None,
+        enterprise=enterprise or Enterprise(owner=owner),
+    )
+    transaction.on_commit(lambda: rematch_enterprise.delay(enterprise.pk))
+    return enterprise

@@ -12,7 +12,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from policy_match.rules import FACTS, RuleError, Subject, Text, parse, parse_formula
+from policy_match.rules import (
+    FACTS,
+    RuleError,
+    Subject,
+    Text,
+    formula_facts,
+    parse,
+    parse_formula,
+)
 
 from .models import BenefitKind, BenefitUnit, CapScope, Category, Confidence, PolicyVersion
 
@@ -193,7 +201,17 @@ def _benefit(raw: Any, subject: Subject) -> dict[str, Any]:
             "应为本政策对象的一个事实",
             "expected a fact of this measure's subject",
         )
-    parse_formula(raw.get("formula"), "benefit.formula")
+    formula = parse_formula(raw.get("formula"), "benefit.formula")
+    # As for the rule: a formula reading another subject's facts cannot be matched (its SQL
+    # would name columns the subject's table does not have).
+    for name in sorted(formula_facts(formula)):
+        owner = FACTS[name].subject
+        if owner not in (Subject.ENTERPRISE, subject):
+            raise _err(
+                "benefit.formula",
+                f"“{name}”是{owner.value}的事实，不适用于本政策对象",
+                f"'{name}' is a {owner.value} fact; this measure's subject is {subject.value}",
+            )
     fields: dict[str, Any] = {
         "benefit_kind": _choice(raw.get("kind"), list(BenefitKind.values), "benefit.kind"),
         "cap": _money(raw.get("cap"), "benefit.cap"),

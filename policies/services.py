@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -182,7 +183,9 @@ def policy_version_draft(*, policy: Policy, by: Any = None) -> PolicyVersion:
     number = (policy.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     draft = PolicyVersion(policy=policy, number=number, status=VersionStatus.DRAFT, created_by=by)
     for name in _COPIED:
-        setattr(draft, name, getattr(source, name))
+        # A deep copy: the JSON fields (rule, formula, sources …) are dicts and lists, and an
+        # edit of the draft in place must never show through the published version's object.
+        setattr(draft, name, copy.deepcopy(getattr(source, name)))
     draft.content_hash = content_hash(to_document(draft))
     draft.save()
     return draft

@@ -1,5 +1,37 @@
-"""REST API v1 routes (issue: partner API)."""
+"""REST API routes: /api/v1/… (URL path versioning: a v2 can live beside it), the OpenAPI
+schema and its two readers, Swagger UI and ReDoc, served from local assets."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from enterprises.api import EnterpriseDetailApi, EnterpriseListCreateApi, EnterpriseMatchListApi
+from policies.api import PolicyDetailApi, PolicyListApi
+
+from .api import FactListApi, MatchCreateApi, PartnerDetailApi, RedocApi
+from .api_support import api_not_found
+
+v1: list[URLPattern | URLResolver] = [
+    path("partner/", PartnerDetailApi.as_view(), name="partner"),
+    path("facts/", FactListApi.as_view(), name="facts"),
+    path("policies/", PolicyListApi.as_view(), name="policy-list"),
+    path("policies/<slug:slug>/", PolicyDetailApi.as_view(), name="policy-detail"),
+    path("match/", MatchCreateApi.as_view(), name="match"),
+    path("enterprises/", EnterpriseListCreateApi.as_view(), name="enterprise-list"),
+    path("enterprises/<int:id>/", EnterpriseDetailApi.as_view(), name="enterprise-detail"),
+    path(
+        "enterprises/<int:id>/matches/",
+        EnterpriseMatchListApi.as_view(),
+        name="enterprise-matches",
+    ),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    # DRF's URLPathVersioning reads `version` (request.version); ALLOWED_VERSIONS lists it.
+    re_path(r"^(?P<version>v1)/", include((v1, "api"), namespace="v1")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", RedocApi.as_view(url_name="api-schema"), name="api-redoc"),
+    # Anything else under /api/ is a JSON 404 in the API's error shape.
+    re_path(r"^(?P<path>[\s\S]*)$", api_not_found),  # [\s\S]: a path may hold a newline
+]

@@ -26,7 +26,8 @@ from policies.models import Policy, PolicyStatus
 
 from .catalogue import CompiledPolicy, compile_version
 from .formula_sql import amount_expression, money_field
-from .models import Match, RematchChunk, RematchRun, RematchStatus
+from .models import Match, MatchStatus, RematchChunk, RematchRun, RematchStatus
+from .notifications import notify_newly_eligible
 from .rules import FACTS, Subject, with_derived
 from .rules.to_q import to_q, to_q_unknown
 from .services import evaluate_line
@@ -75,8 +76,10 @@ def rematch_send(*, run: RematchRun) -> None:
         )
 
 
-def rematch_sweep(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+def rematch_sweep(*, older_than: timedelta | None = None) -> int:
     """Resend chunks never sent, or sent long ago and still not done (lost or failed tasks)."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.REMATCH_RESEND_AFTER_SECONDS)
     cutoff = timezone.now() - older_than
     stale = RematchChunk.objects.filter(done_at__isnull=True).filter(
         Q(sent_at__isnull=True) | Q(sent_at__lt=cutoff)
@@ -95,6 +98,9 @@ def rematch_progress(*, run: RematchRun) -> tuple[int, int]:
 @transaction.atomic
 def rematch_chunk_run(*, chunk_id: int) -> int:
     """Re-match one chunk; idempotent. Returns the number of rows written."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # never wait forever on a lock: fail and retry
+            cursor.execute(f"SET LOCAL lock_timeout = {int(settings.REMATCH_LOCK_TIMEOUT_MS)}")
     chunk = RematchChunk.objects.select_for_update().select_related("run__policy").get(pk=chunk_id)
     if chunk.done_at is not None:
         return chunk.rows
@@ -106,11 +112,16 @@ def rematch_chunk_run(*, chunk_id: int) -> int:
         policy=policy, enterprise_id__gte=chunk.first_id, enterprise_id__lte=chunk.last_id
     )
     rows = 0
+    owned_eligible = stored.filter(status=MatchStatus.ELIGIBLE, enterprise__owner__isnull=False)
+    before = set(owned_eligible.values_list("enterprise_id", flat=True))
     if policy.status == PolicyStatus.PUBLISHED and version is not None:
         compiled = compile_version(version)
         if compiled.active_on(run.as_of):
             rows = _write(compiled, run.as_of, chunk, now)
             _fill_missing(compiled, run.as_of, chunk)
+    newly = set(owned_eligible.values_list("enterprise_id", flat=True)) - before
+    if newly:  # startups with an account hear of it; only they have an address
+        transaction.on_commit(lambda: _notify(newly, policy.slug))
     # Rows not rewritten belong to subjects that are gone, or to a measure no longer in force.
     stored.filter(evaluated_at__lt=now).delete()
     RematchChunk.objects.filter(pk=chunk.pk).update(
@@ -121,6 +132,11 @@ def rematch_chunk_run(*, chunk_id: int) -> int:
             status=RematchStatus.DONE, finished_at=timezone.now()
         )
     return rows
+
+
+def _notify(enterprise_ids: set[int], slug: str) -> None:
+    for enterprise in Enterprise.objects.filter(pk__in=enterprise_ids).select_related("owner"):
+        notify_newly_eligible(enterprise=enterprise, slugs=[slug])
 
 
 def _subjects(compiled: CompiledPolicy, chunk: RematchChunk) -> QuerySet[Any]:

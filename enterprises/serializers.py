@@ -1,0 +1,179 @@
+"""Serializers of a partner's enterprises (/enterprises/) and their stored matches.
+
+An enterprise's body is the /match/ profile ({enterprise, people, loans}) plus its identity
+(name, name_en, credit_code), so a partner can store a profile it has matched as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.fields import SkipField, empty
+
+from policies.models import Category
+from policy_match.models import Match, MatchStatus
+from policy_match.profile import Profile
+from policy_match.rules import FACTS
+from policy_match.serializers import (
+    NO_NUL,
+    EnterpriseFactsInputSerializer,
+    LoanInputSerializer,
+    MatchSubjectOutputSerializer,
+    MissingFactOutputSerializer,
+    PersonInputSerializer,
+    validate_profile,
+)
+
+from .models import Enterprise, Loan, Person, validate_credit_code
+
+_IDENTITY = ("name", "name_en", "credit_code")
+_PROFILE = ("enterprise", "people", "loans")
+
+
+def profile_as_data(profile: Profile) -> dict[str, Any]:
+    """A stored profile in request form, the base a PATCH is applied to."""
+    return {
+        "enterprise": dict(profile.enterprise),
+        "people": [{"ref": ref, **values} for ref, values in profile.people],
+        "loans": [{"ref": ref, **values} for ref, values in profile.loans],
+    }
+
+
+class EnterpriseInputSerializer(serializers.Serializer):
+    """Create (POST) or change (PATCH) an enterprise. In a PATCH, enterprise facts are merged
+    (null makes a fact unknown) and `people` / `loans`, when present, replace the lists."""
+
+    name = serializers.CharField(max_length=200, validators=[NO_NUL])
+    name_en = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[NO_NUL]
+    )
+    credit_code = serializers.CharField(
+        max_length=18,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="统一社会信用代码 (18 characters, check digit verified); unique",
+    )
+    enterprise = EnterpriseFactsInputSerializer(required=False)
+    people = PersonInputSerializer(many=True, required=False)
+    loans = LoanInputSerializer(many=True, required=False)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"": _("应为 JSON 对象")})
+        errors: dict[str, str] = {
+            key: _("未知的字段“%(name)s”") % {"name": key}
+            for key in data
+            if key not in _IDENTITY + _PROFILE
+        }
+        identity: dict[str, Any] = {}
+        for name in _IDENTITY:
+            if self.partial and name not in data:
+                continue
+            try:
+                identity[name] = self.fields[name].run_validation(data.get(name, empty))
+            except SkipField:  # optional and absent
+                continue
+            except serializers.ValidationError as exc:
+                errors[name] = " ".join(str(item) for item in exc.detail)
+        if identity.get("credit_code") == "":
+            identity["credit_code"] = None
+        if identity.get("credit_code") and "credit_code" not in errors:
+            try:
+                validate_credit_code(identity["credit_code"])
+            except DjangoValidationError as exc:
+                errors["credit_code"] = " ".join(exc.messages)
+        base = self.context.get("base") or {"enterprise": {}, "people": [], "loans": []}
+        facts = data.get("enterprise", {})
+        merged = {
+            "enterprise": {**base["enterprise"], **facts} if isinstance(facts, dict) else facts,
+            "people": data.get("people", base["people"]),
+            "loans": data.get("loans", base["loans"]),
+        }
+        try:
+            profile = validate_profile(merged, language=self.context["language"])
+        except serializers.ValidationError as exc:
+            errors = {**cast(dict[str, str], exc.detail), **errors}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {**identity, "profile": profile}
+
+
+class EnterpriseFactsOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Enterprise
+        fields = Profile.enterprise_fields()
+
+
+class PersonOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ("ref", *Profile.person_fields())  # no names: minimal personal data
+
+
+class LoanOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Loan
+        fields = ("ref", *Profile.loan_fields())
+
+
+class EnterpriseOutputSerializer(serializers.ModelSerializer):
+    enterprise = EnterpriseFactsOutputSerializer(source="*")
+    people = PersonOutputSerializer(many=True)
+    loans = LoanOutputSerializer(many=True)
+
+    class Meta:
+        model = Enterprise
+        fields = (
+            "id",
+            "name",
+            "name_en",
+            "credit_code",
+            "enterprise",
+            "people",
+            "loans",
+            "created_at",
+            "updated_at",
+        )
+
+
+class EnterpriseMatchOutputSerializer(serializers.ModelSerializer):
+    """A stored result line (written when the enterprise is saved or a measure re-published)."""
+
+    policy = serializers.SlugField(source="policy.slug")
+    name = serializers.CharField(source="version.name")
+    category = serializers.ChoiceField(choices=Category.choices, source="policy.category")
+    status = serializers.ChoiceField(choices=MatchStatus.choices)
+    subject = serializers.SerializerMethodField()
+    version = serializers.IntegerField(source="version.number")
+    missing = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Match
+        fields = (
+            "policy",
+            "name",
+            "category",
+            "status",
+            "subject",
+            "amount",
+            "missing",
+            "version",
+            "evaluated_at",
+        )
+
+    @extend_schema_field(MatchSubjectOutputSerializer)
+    def get_subject(self, match: Match) -> dict[str, str | None]:
+        return {"type": match.subject_type, "ref": match.subject_ref or None}
+
+    @extend_schema_field(MissingFactOutputSerializer(many=True))
+    def get_missing(self, match: Match) -> list[dict[str, str]]:
+        language = self.context["language"]
+        return [
+            {"fact": name, "label": FACTS[name].label.get(language) if name in FACTS else name}
+            for name in match.missing
+        ]

@@ -1,0 +1,291 @@
+"""Policy versions: drafts are edited (validated on save), previewed and published here."""
+
+from __future__ import annotations
+
+from time import perf_counter
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from policy_match.preview import preview_policy_change
+from policy_match.rules import RuleError
+
+from ..documents import content_hash, to_document
+from ..forms import PolicyVersionForm
+from ..models import PolicyVersion, VersionStatus
+from ..services import can_publish, policy_publish
+from .common import code_block, language, page_context, sentences_block
+
+STRUCTURED = ("rule", "formula", "sources", "manual_checks", "assumptions")
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label=gettext_lazy("按日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("按此日期判断有效期和成立年限等；默认今天。"),
+    )
+
+
+def _pair(name: str) -> tuple[str, str]:
+    return (f"{name}_zh_hans", f"{name}_en")
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(SimpleHistoryAdmin):
+    form = PolicyVersionForm
+    list_display = ("__str__", "name", "status", "cap", "valid_from", "valid_to", "published_at")
+    list_filter = ("status", "policy__category")
+    search_fields = ("policy__slug", "name_zh_hans", "name_en")
+    list_select_related = ("policy",)
+    readonly_fields = (
+        "policy_link",
+        "number",
+        "status",
+        "rule_sentences",
+        "rule_yaml",
+        "formula_yaml",
+        "sources_yaml",
+        "manual_checks_yaml",
+        "assumptions_yaml",
+        "created_by",
+        "created_at",
+        "published_by",
+        "published_at",
+    )
+    history_list_display = ["status"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        editable = obj is not None and self.has_change_permission(request, obj)
+
+        def code(name: str) -> str:
+            # A published version is shown as YAML, never as the raw JSON of a read-only field.
+            return name if editable else f"{name}_yaml"
+
+        return [
+            (None, {"fields": [("policy_link", "number", "status")]}),
+            (
+                gettext_lazy("名称与说明（中文 | English）"),
+                {
+                    "classes": ["pm-bilingual"],
+                    "fields": [_pair("name"), _pair("summary"), _pair("issuer")],
+                },
+            ),
+            (gettext_lazy("申报条件"), {"fields": [code("rule"), "rule_sentences"]}),
+            (
+                gettext_lazy("扶持内容"),
+                {
+                    "classes": ["pm-bilingual"],
+                    "fields": [
+                        ("benefit_kind", "unit"),
+                        ("cap", "cap_scope", "cap_per"),
+                        code("formula"),
+                        "estimated_value",
+                        _pair("value_note"),
+                        _pair("amount_note"),
+                    ],
+                },
+            ),
+            (
+                gettext_lazy("有效期与申报"),
+                {
+                    "classes": ["pm-bilingual"],
+                    "fields": [
+                        ("valid_from", "valid_to"),
+                        ("apply_opens", "apply_closes"),
+                        "dates_note",
+                        "exclusive_group",
+                        _pair("application_channel"),
+                        "application_url",
+                    ],
+                },
+            ),
+            (
+                gettext_lazy("依据与可信度"),
+                {
+                    "classes": ["collapse"],
+                    "fields": [
+                        code("sources"),
+                        ("confidence", "confidence_note"),
+                        code("manual_checks"),
+                        code("assumptions"),
+                        "notes",
+                    ],
+                },
+            ),
+            (
+                gettext_lazy("版本记录"),
+                {"fields": [("created_by", "created_at"), ("published_by", "published_at")]},
+            ),
+        ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PolicyVersion]:
+        return super().get_queryset(request).select_related("policy__current_version")
+
+    # Published, superseded and retired versions are never edited: edits make a new draft.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.status == VersionStatus.DRAFT)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and obj is not None and obj.status == VersionStatus.DRAFT
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # it would not ask whether a version is a draft
+        return actions
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # The loader compares hashes to tell a changed measure from an unchanged one.
+        obj.content_hash = content_hash(to_document(obj))
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=gettext_lazy("政策"))
+    def policy_link(self, obj: PolicyVersion) -> SafeString:
+        url = reverse("admin:policies_policy_change", args=[obj.policy_id])
+        return format_html('<a href="{}">{}</a>', url, obj.policy.slug)
+
+    @admin.display(description=gettext_lazy("已保存的条件（按句子）"))
+    def rule_sentences(self, obj: PolicyVersion) -> SafeString:
+        return sentences_block(obj.rule)
+
+    @admin.display(description=PolicyVersion._meta.get_field("rule").verbose_name)
+    def rule_yaml(self, obj: PolicyVersion) -> SafeString:
+        return code_block(to_document(obj)["rule"])
+
+    @admin.display(description=PolicyVersion._meta.get_field("formula").verbose_name)
+    def formula_yaml(self, obj: PolicyVersion) -> SafeString:
+        return code_block(to_document(obj)["benefit"]["formula"])
+
+    @admin.display(description=PolicyVersion._meta.get_field("sources").verbose_name)
+    def sources_yaml(self, obj: PolicyVersion) -> SafeString:
+        return code_block(obj.sources)
+
+    @admin.display(description=PolicyVersion._meta.get_field("manual_checks").verbose_name)
+    def manual_checks_yaml(self, obj: PolicyVersion) -> SafeString:
+        return code_block(obj.manual_checks)
+
+    @admin.display(description=PolicyVersion._meta.get_field("assumptions").verbose_name)
+    def assumptions_yaml(self, obj: PolicyVersion) -> SafeString:
+        return code_block(obj.assumptions)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            context.update(
+                is_draft=obj.status == VersionStatus.DRAFT,
+                user_can_publish=can_publish(request.user),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="policies_policyversion_preview",
+            ),
+            path(
+                "<int:object_id>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="policies_policyversion_publish",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _version(self, request: HttpRequest, object_id: int) -> PolicyVersion:
+        version = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        return version
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Who would gain, lose or change amount: computed in SQL now, saved nowhere."""
+        version = self._version(request, object_id)
+        form = AsOfForm(request.GET or None)
+        as_of = (form.is_valid() and form.cleaned_data["as_of"]) or timezone.localdate()
+        started = perf_counter()
+        preview = preview_policy_change(draft=version, as_of=as_of)
+        elapsed_ms = (perf_counter() - started) * 1000
+        context = page_context(
+            self,
+            request,
+            title=_("预览影响：%(version)s") % {"version": version},
+            original=version,
+            form=form,
+            as_of=as_of,
+            preview=preview,
+            money_delta=preview.money_after - preview.money_before,
+            elapsed_ms=elapsed_ms,
+            is_draft=version.status == VersionStatus.DRAFT,
+            user_can_publish=can_publish(request.user),
+            buckets=[
+                (_("新增符合"), "gain", preview.gain, preview.gain_count),
+                (_("不再符合"), "lose", preview.lose, preview.lose_count),
+                (_("金额变化"), "change", preview.change, preview.change_count),
+            ],
+        )
+        return TemplateResponse(request, "admin/policies/policyversion/preview.html", context)
+
+    def publish_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Confirm, then publish (publishers only) and start re-matching every enterprise."""
+        version = self._version(request, object_id)
+        status = 200
+        if request.method == "POST":
+            try:
+                policy_publish(version=version, by=request.user)
+            except PermissionDenied:
+                messages.error(
+                    request, _("发布被拒绝：只有“publisher”（发布员）组的成员可以发布。")
+                )
+                status = 403
+            except RuleError as exc:
+                messages.error(request, _("无法发布：%(error)s") % {"error": exc.text(language())})
+            except ValueError:
+                messages.error(request, _("无法发布：只有草稿可以发布。"))
+            else:
+                messages.success(
+                    request,
+                    _("已发布 %(version)s；正在对全部企业重新匹配，进度见下方。")
+                    % {"version": version},
+                )
+                url = reverse("admin:policies_policy_change", args=[version.policy_id])
+                return HttpResponseRedirect(url)
+            version = self._version(request, object_id)
+        context = page_context(
+            self,
+            request,
+            title=_("发布 %(version)s") % {"version": version},
+            original=version,
+            current=version.policy.current_version,
+            is_draft=version.status == VersionStatus.DRAFT,
+            user_can_publish=can_publish(request.user),
+        )
+        return TemplateResponse(
+            request, "admin/policies/policyversion/publish.html", context, status=status
+        )

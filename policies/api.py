@@ -1,0 +1,110 @@
+"""REST endpoints of the published catalogue: list (filtered, paginated) and detail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import django_filters
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+
+from policy_match.api import LANGUAGE_PARAMETER, errors
+from policy_match.api_support import LanguageMixin
+from policy_match.serializers import NO_NUL
+
+from .models import Category, PolicyVersion, SubjectType, VersionStatus
+from .serializers import PolicyDetailOutputSerializer, PolicyOutputSerializer
+
+
+def _published() -> QuerySet[PolicyVersion]:
+    # The published version of each measure: one row per policy (a DB constraint).
+    return (
+        PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        .select_related("policy")
+        .order_by("policy__category", "policy__slug")
+    )
+
+
+class PolicyFilter(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(field_name="policy__category", choices=Category.choices)
+    subject = django_filters.ChoiceFilter(field_name="policy__subject", choices=SubjectType.choices)
+    active_on = django_filters.DateFilter(
+        method="filter_active_on", help_text="valid on this date (YYYY-MM-DD)"
+    )
+    q = django_filters.CharFilter(
+        method="filter_q", max_length=100, help_text="text in the name, summary or slug"
+    )
+
+    class Meta:
+        model = PolicyVersion
+        fields = ["category", "subject", "active_on", "q"]
+
+    def filter_active_on(
+        self, queryset: QuerySet[PolicyVersion], name: str, value: date
+    ) -> QuerySet[PolicyVersion]:
+        return queryset.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=value),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=value),
+        )
+
+    def filter_q(
+        self, queryset: QuerySet[PolicyVersion], name: str, value: str
+    ) -> QuerySet[PolicyVersion]:
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(
+            Q(name_zh_hans__icontains=text)
+            | Q(name_en__icontains=text)
+            | Q(summary_zh_hans__icontains=text)
+            | Q(summary_en__icontains=text)
+            | Q(policy__slug__icontains=text)
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="policies_list",
+        summary="Published measures",
+        description="The measures currently published, filtered and a page at a time.",
+        parameters=[
+            LANGUAGE_PARAMETER,
+            # As enforced: at most 100 characters, and no NUL (as for every text).
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": 100, "pattern": NO_NUL.regex.pattern},
+                OpenApiParameter.QUERY,
+                description="text in the name, summary or slug",
+            ),
+        ],
+        responses={200: PolicyOutputSerializer(many=True), **errors(400, 401, 403, 404, 429)},
+    )
+)
+class PolicyListApi(LanguageMixin, ListAPIView):
+    serializer_class = PolicyOutputSerializer
+    filterset_class = PolicyFilter
+
+    def get_queryset(self) -> QuerySet[PolicyVersion]:
+        return _published()
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="policies_retrieve",
+        summary="One published measure: texts, rule, benefit, dates, sources",
+        description="The rule comes as JSON (design §4 grammar) and as sentences.",
+        parameters=[
+            LANGUAGE_PARAMETER,
+            OpenApiParameter("slug", str, OpenApiParameter.PATH, description="measure slug"),
+        ],
+        responses={200: PolicyDetailOutputSerializer, **errors(401, 403, 404, 429)},
+    )
+)
+class PolicyDetailApi(LanguageMixin, RetrieveAPIView):
+    serializer_class = PolicyDetailOutputSerializer
+    lookup_field = "policy__slug"
+    lookup_url_kwarg = "slug"
+
+    def get_queryset(self) -> QuerySet[PolicyVersion]:
+        return _published()

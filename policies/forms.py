@@ -1,0 +1,294 @@
+"""Admin forms: a policy version edited as text, checked by the rule engine before it is saved.
+
+The rule, the formula and the other structured parts are written as YAML or JSON in monospace
+text areas. Every save runs the catalogue loader's own validation (`documents.validate`), so a
+draft the admin accepts is one `load_catalogue` would accept too; the engine's error, with its
+JSON path, is shown on the field it is about, in the staff member's language.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from policy_match.rules import RuleError, parse, parse_formula
+
+from .documents import to_document, validate
+from .models import PolicyVersion
+from .services import dump_yaml
+
+CODE_STYLE = (
+    "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace;"
+    " font-size: 13px; line-height: 1.45; width: 100%; box-sizing: border-box; tab-size: 2;"
+)
+
+
+class CodeTextarea(forms.Textarea):
+    def __init__(self, rows: int = 12) -> None:
+        super().__init__(
+            attrs={
+                "rows": rows,
+                "class": "vLargeTextField pm-code",
+                "spellcheck": "false",
+                "autocapitalize": "off",
+                "style": CODE_STYLE,
+            }
+        )
+
+
+def jsonable(data: Any) -> Any:
+    """YAML data made JSON-ready in the catalogue's own conventions.
+
+    YAML reads `2025-03-26` as a date and `0.04` as a float; the catalogue stores dates as ISO
+    text and decimals as quoted strings (a float would round money), and the engine reads both.
+    """
+    if isinstance(data, dict):
+        return {str(key): jsonable(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [jsonable(item) for item in data]
+    if isinstance(data, datetime | date):
+        return data.isoformat()
+    if isinstance(data, float):
+        return repr(data)
+    return data
+
+
+class StructuredField(forms.Field):
+    """YAML or JSON text in a monospace textarea; cleans to JSON-ready data."""
+
+    def __init__(self, *, empty: Any = None, rows: int = 12, **kwargs: Any) -> None:
+        self.empty = empty
+        kwargs.setdefault("widget", CodeTextarea(rows=rows))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, str):  # what the user typed (a bound form shown again)
+            return value
+        if value in (None, [], {}):
+            return ""
+        return dump_yaml(value)
+
+    def to_python(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return copy.copy(self.empty)
+        try:
+            return jsonable(json.loads(text))
+        except ValueError:
+            pass
+        try:
+            return jsonable(yaml.safe_load(text))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{mark.line + 1}:{mark.column + 1}" if mark else "?"
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise ValidationError(
+                _("不是有效的 YAML 或 JSON（第 %(where)s 处：%(problem)s）"),
+                code="syntax",
+                params={"where": where, "problem": problem},
+            ) from None
+
+
+def _rule_error(exc: RuleError) -> ValidationError:
+    return ValidationError(exc.text(get_language()), code="rule")
+
+
+# Document paths (documents.validate) → the form field that holds them. The longest match wins.
+_PATH_FIELDS = {
+    "rule": "rule",
+    "name": "name",
+    "summary": "summary",
+    "issuer": "issuer",
+    "issuer_assumed": "assumptions",
+    "benefit.kind": "benefit_kind",
+    "benefit.cap": "cap",
+    "benefit.cap_scope": "cap_scope",
+    "benefit.cap_per": "cap_per",
+    "benefit.unit": "unit",
+    "benefit.formula": "formula",
+    "benefit.value_note": "value_note",
+    "benefit.estimated_value": "estimated_value",
+    "benefit.amount_note": "amount_note",
+    "benefit.assumed": "assumptions",
+    "valid_from": "valid_from",
+    "valid_to": "valid_to",
+    "apply_opens": "apply_opens",
+    "apply_closes": "apply_closes",
+    "dates_note": "dates_note",
+    "dates_assumed": "assumptions",
+    "exclusive_group": "exclusive_group",
+    "application.channel": "application_channel",
+    "application.url": "application_url",
+    "application.assumed": "assumptions",
+    "sources": "sources",
+    "confidence.level": "confidence",
+    "confidence.note": "confidence_note",
+    "manual_checks": "manual_checks",
+    "notes": "notes",
+}
+TRANSLATED = ("name", "summary", "issuer", "value_note", "amount_note", "application_channel")
+ASSUMPTION_KEYS = ("issuer", "dates", "benefit", "application")
+
+
+def field_for_path(path: str) -> str | None:
+    """The model field a document path belongs to (`benefit.formula.mul[1]` → formula)."""
+    best = ""
+    for prefix in _PATH_FIELDS:
+        if (path == prefix or path.startswith((f"{prefix}.", f"{prefix}["))) and len(prefix) > len(
+            best
+        ):
+            best = prefix
+    return _PATH_FIELDS[best] if best else None
+
+
+class PolicyVersionForm(forms.ModelForm):
+    """A draft version; invalid rules, formulas, caps or dates never reach the database."""
+
+    rule = StructuredField(
+        label=PolicyVersion._meta.get_field("rule").verbose_name,
+        rows=18,
+        help_text=_(
+            "YAML 或 JSON。条件写作 {fact: 事实, op: 运算符, value: 值}，组合用 all / any / not；"
+            "见 docs/catalogue-format.md。保存时检查，错误会指出出错位置（JSON 路径）。"
+        ),
+    )
+    formula = StructuredField(
+        label=PolicyVersion._meta.get_field("formula").verbose_name,
+        required=False,
+        rows=6,
+        help_text=_("留空表示金额即最高金额；否则为算式，如 {mul: ['0.70', {fact: interest}]}。"),
+    )
+    sources = StructuredField(
+        label=PolicyVersion._meta.get_field("sources").verbose_name,
+        required=False,
+        empty=[],
+        rows=8,
+        help_text=_("列表，每项为 {ref, title, url, date, quote}。"),
+    )
+    manual_checks = StructuredField(
+        label=PolicyVersion._meta.get_field("manual_checks").verbose_name,
+        required=False,
+        empty=[],
+        rows=4,
+        help_text=_("列表，每项为 {zh-hans: …, en: …}。"),
+    )
+    application_url = forms.URLField(
+        label=PolicyVersion._meta.get_field("application_url").verbose_name,
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+    )
+    assumptions = StructuredField(
+        label=PolicyVersion._meta.get_field("assumptions").verbose_name,
+        required=False,
+        empty={},
+        rows=4,
+        help_text=_("映射，键为 issuer、dates、benefit、application，值为假定的理由。"),
+    )
+
+    class Meta:
+        model = PolicyVersion
+        fields = [
+            *(f"{name}_{lang}" for name in TRANSLATED for lang in ("zh_hans", "en")),
+            "rule",
+            "benefit_kind",
+            "cap",
+            "cap_scope",
+            "cap_per",
+            "unit",
+            "formula",
+            "estimated_value",
+            "valid_from",
+            "valid_to",
+            "apply_opens",
+            "apply_closes",
+            "dates_note",
+            "exclusive_group",
+            "application_url",
+            "sources",
+            "confidence",
+            "confidence_note",
+            "manual_checks",
+            "assumptions",
+            "notes",
+        ]
+        widgets = {
+            "summary_zh_hans": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+            "dates_note": forms.Textarea(attrs={"rows": 2}),
+            "confidence_note": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The canonical key order of the catalogue (jsonb does not keep the typed order).
+            doc = to_document(self.instance)
+            self.initial["rule"] = doc["rule"]
+            self.initial["formula"] = doc["benefit"]["formula"]
+            self.initial["sources"] = doc["sources"]
+            self.initial["manual_checks"] = doc["manual_checks"]
+
+    def clean_rule(self) -> Any:
+        rule = self.cleaned_data["rule"]
+        try:
+            parse(rule, "rule")
+        except RuleError as exc:
+            raise _rule_error(exc) from None
+        return rule
+
+    def clean_formula(self) -> Any:
+        formula = self.cleaned_data["formula"]
+        try:
+            parse_formula(formula, "benefit.formula")
+        except RuleError as exc:
+            raise _rule_error(exc) from None
+        return formula
+
+    def clean_assumptions(self) -> dict[str, str]:
+        value = self.cleaned_data["assumptions"]
+        if not isinstance(value, dict) or any(
+            key not in ASSUMPTION_KEYS or not isinstance(note, str) for key, note in value.items()
+        ):
+            raise ValidationError(
+                _("应为映射：键为 %(keys)s，值为文字"),
+                code="assumptions",
+                params={"keys": "、".join(ASSUMPTION_KEYS)},
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned  # the whole-document check needs every field's value
+        candidate = copy.copy(self.instance)
+        for name, value in cleaned.items():
+            setattr(candidate, name, value)
+        try:
+            validate(to_document(candidate))
+        except RuleError as exc:
+            self.add_error(self._error_field(exc.path, cleaned), _rule_error(exc))
+        return cleaned
+
+    def _error_field(self, path: str, cleaned: dict[str, Any]) -> str | None:
+        field = field_for_path(path)
+        if field in TRANSLATED:
+            # A bilingual text fails when one language is empty: point at that one.
+            empty = [
+                f"{field}_{lang}"
+                for lang in ("zh_hans", "en")
+                if not cleaned.get(f"{field}_{lang}")
+            ]
+            return empty[0] if empty else f"{field}_zh_hans"
+        return field if field in self.fields else None

@@ -1,0 +1,5 @@
+"""Stored matches, re-match runs and the measure dashboard in the Django admin."""
+
+from .matches import MatchAdmin, RematchRunAdmin
+
+__all__ = ["MatchAdmin", "RematchRunAdmin"]

@@ -1,0 +1,105 @@
+"""Stored matches (read-only: written only by the match services) and re-match runs."""
+
+from __future__ import annotations
+
+from time import perf_counter
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from policy_match.rules import FACTS, normalize_language
+
+from ..models import Match, RematchRun
+from ..rematch import rematch_progress
+from .dashboard import dashboard
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Match)
+class MatchAdmin(ReadOnlyAdmin):
+    list_display = (
+        "enterprise",
+        "policy",
+        "subject_type",
+        "subject_ref",
+        "status",
+        "amount",
+        "missing_labels",
+        "evaluated_at",
+    )
+    list_filter = ("status", "subject_type", "policy")
+    search_fields = ("enterprise__name", "enterprise__credit_code", "policy__slug")
+    list_select_related = ("enterprise", "policy")
+    exclude = ("trace", "missing")
+    readonly_fields = ("missing_labels",)
+
+    @admin.display(description=gettext_lazy("缺少的信息"))
+    def missing_labels(self, obj: Match) -> str:
+        language = normalize_language(get_language())
+        names = [FACTS[n].label.get(language) if n in FACTS else n for n in obj.missing]
+        return "、".join(names) if language == "zh-hans" else ", ".join(names)
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="policy_match_match_dashboard",
+            )
+        ]
+        return own + super().get_urls()
+
+    def dashboard_view(self, request: HttpRequest) -> HttpResponse:
+        """Eligible / undetermined enterprises and money per measure: under-used ones first."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        started = perf_counter()
+        board = dashboard()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("各项政策匹配概览"),
+            "board": board,
+            "elapsed_ms": (perf_counter() - started) * 1000,
+        }
+        return TemplateResponse(request, "admin/policy_match/dashboard.html", context)
+
+
+@admin.register(RematchRun)
+class RematchRunAdmin(ReadOnlyAdmin):
+    list_display = ("policy", "version", "status", "progress", "as_of", "created_at", "finished_at")
+    list_filter = ("status", "policy")
+    list_select_related = ("policy", "version")
+    fields = ("policy", "version", "status", "progress", "as_of", "created_at", "finished_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RematchRun]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(chunks_done=Count("chunks", filter=Q(chunks__done_at__isnull=False)))
+        )
+
+    @admin.display(description=gettext_lazy("进度（已完成分块 / 总数）"))
+    def progress(self, obj: RematchRun) -> str:
+        done = getattr(obj, "chunks_done", None)
+        if done is None:
+            done, _total = rematch_progress(run=obj)
+        return f"{done} / {obj.chunks_total}"

@@ -1,0 +1,144 @@
+"""Each benchmark figure, measured on the scratch database (design §10)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+
+from config.celery_app import app
+from enterprises.models import Enterprise, Person
+from policies.models import Policy
+from policies.services import policy_publish, policy_version_draft
+from policy_match.catalogue import compile_version
+from policy_match.models import Match, RematchRun, RematchStatus
+from policy_match.preview import preview_policy_change
+from policy_match.profile import Profile
+from policy_match.rules import Subject, with_derived
+from policy_match.services import match_profile
+
+PROFILE = {
+    "enterprise": {"registered_district": "nanshan", "registered_on": "2024-03-01",
+                   "industry": "robotics", "employee_count": 8, "has_bad_credit": False,
+                   "tax_registered_in_nanshan": True, "annual_revenue": "5000000",
+                   "rd_expense": "800000"},
+    "people": [{"ref": "p1", "degree": "master", "graduated_on": "2025-06-30",
+                "hukou_city": "shenzhen", "hukou_district": "nanshan",
+                "hukou_transferred_on": "2026-03-15", "age": 27},
+               {"ref": "p2", "degree": "phd", "is_founder": True, "age": 35}],
+    "loans": [{"ref": "l1", "product": "ip_pledge_loan", "amount": "3000000.00",
+               "rate": "0.035", "guarantee_fee": "30000", "other_fees": "0"},
+              {"ref": "l2", "product": "rd_loan", "amount": "1000000", "rate": "0.04"}],
+}  # fmt: skip
+ENTERPRISE_POLICY = "office-zero-rent-accelerator"
+PERSON_POLICY = "talent-living-subsidy-master"
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def match_profile_ms(*, as_of: date, runs: int = 1000) -> dict[str, float]:
+    profile = Profile.from_data(PROFILE)
+    match_profile(profile=profile, as_of=as_of)  # compile the catalogue once, as a worker does
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        match_profile(profile=profile, as_of=as_of)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {"p50": round(statistics.median(times), 3), "p99": round(times[int(runs * 0.99) - 1], 3)}
+
+
+@contextmanager
+def eager(flag: bool) -> Iterator[None]:
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = flag
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = before
+
+
+def publisher() -> User:
+    user, _ = User.objects.get_or_create(username="benchmark", defaults={"is_superuser": True})
+    return user
+
+
+def publish(slug: str, *, tweak: Callable[[Any], None] | None = None) -> RematchRun:
+    """Publish a new version of `slug`; the re-match runs on commit (eagerly unless a worker)."""
+    policy = Policy.objects.get(slug=slug)
+    draft = policy_version_draft(policy=policy)
+    if tweak is not None:
+        tweak(draft)
+        draft.save()
+    policy_publish(version=draft, by=publisher())
+    return RematchRun.objects.filter(policy=policy).latest("id")
+
+
+def rematch_seconds(slug: str) -> float:
+    """Publish → every chunk written and committed, in this process."""
+    with eager(True):
+        seconds = timed(lambda: publish(slug))
+    run = RematchRun.objects.filter(policy__slug=slug).latest("id")
+    assert run.status == RematchStatus.DONE, "re-match did not finish"
+    return seconds
+
+
+def rematch_floor_seconds(rows_from: str) -> float:
+    """A plain INSERT … SELECT of as many rows as the re-match writes, into a scratch table."""
+    source = {"enterprise": Enterprise, "person": Person}[rows_from]._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS benchmark_floor")
+        cursor.execute(
+            "CREATE TABLE benchmark_floor (subject_id bigint, policy_id bigint, "
+            "status varchar(20), amount numeric(16, 2))"
+        )
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO benchmark_floor SELECT id, 1, 'eligible', 1000 FROM {source}")
+    return time.perf_counter() - start
+
+
+def naive_rematch_seconds(slug: str, *, sample: int, scale_to: int, as_of: date) -> float:
+    """What a plain Django loop would do: instances, evaluate, update_or_create; scaled to N."""
+    policy = Policy.objects.select_related("current_version").get(slug=slug)
+    assert policy.current_version is not None
+    compiled = compile_version(policy.current_version)
+    assert compiled.subject is Subject.ENTERPRISE
+    names = Profile.enterprise_fields()
+    start = time.perf_counter()
+    with transaction.atomic():
+        for enterprise in Enterprise.objects.order_by("id")[:sample]:
+            ctx = {name: getattr(enterprise, name) for name in names}
+            outcome, _ = compiled.rule.run(with_derived(Subject.ENTERPRISE, ctx, as_of))
+            status = {2: "eligible", 1: "undetermined", 0: "ineligible"}[outcome]
+            Match.objects.update_or_create(
+                enterprise=enterprise, policy=policy, subject_id=0,
+                defaults={"version_id": compiled.version_id, "subject_type": "enterprise",
+                          "status": status, "amount": compiled.cap, "evaluated_at": as_of},
+            )  # fmt: skip
+    return (time.perf_counter() - start) * scale_to / sample
+
+
+def preview_seconds(*, as_of: date) -> float:
+    """Impact of widening the startup age limit of one enterprise-level measure, over N."""
+    policy = Policy.objects.get(slug=ENTERPRISE_POLICY)
+    draft = policy_version_draft(policy=policy)
+    rule = draft.rule
+    for condition in rule["all"]:
+        if condition.get("fact") == "enterprise_age_years":
+            condition["value"] = 5
+    draft.rule = rule
+    draft.cap = Decimal("100000")
+    draft.save()
+    return timed(lambda: preview_policy_change(draft=draft, as_of=as_of))

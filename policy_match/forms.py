@@ -1,0 +1,206 @@
+"""Forms of the startup pages, generated from the fact registry (design §4, §8).
+
+Every non-derived fact of a subject becomes one optional field, labelled, explained and united
+from the registry, so a new fact appears in the profile form without a template change. The
+fields accept what people type (`2024/3/1`, `3,000,000`, `3.5%`) and normalise it; the range
+checks are the profile's own (`Profile.from_data`), mapped back onto the fields by the views.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from policies.models import Category, SubjectType
+
+from .rules import Fact, Kind, Subject, facts_for
+
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
+_NUMBER_NOISE = re.compile(r"[\s,，_¥￥元]")
+# Raw draft values of a boolean fact (the session keeps what was posted, valid or not).
+TRUE, FALSE = "true", "false"
+
+
+def _number_text(value: Any) -> str:
+    return _NUMBER_NOISE.sub("", str(value or ""))
+
+
+class FactDateField(forms.DateField):
+    widget = forms.DateInput(format="%Y-%m-%d", attrs={"autocomplete": "off"})
+    default_error_messages = {"invalid": _("请按“年-月-日”填写日期，例如 2024-03-01")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(input_formats=DATE_FORMATS, **kwargs)
+
+
+class FactIntegerField(forms.IntegerField):
+    default_error_messages = {"invalid": _("请填写整数，例如 8")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=forms.TextInput(attrs={"inputmode": "numeric"}), **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        return super().to_python(_number_text(value))
+
+
+class FactMoneyField(forms.DecimalField):
+    """Yuan: thousands separators, ¥ and 元 are allowed in what people type."""
+
+    default_error_messages = {"invalid": _("请填写金额（元），例如 3000000")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        return super().to_python(_number_text(value))
+
+
+class FactRatioField(forms.DecimalField):
+    """A ratio (0.035 = 3.5 %); "3.5%" is read as a percentage."""
+
+    default_error_messages = {"invalid": _("请填写小数（如 0.035）或百分比（如 3.5%）")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        text = _number_text(value).replace("％", "%")
+        if not text.endswith("%"):
+            return super().to_python(text)
+        try:
+            return Decimal(text[:-1]) / 100
+        except InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def _bool(value: str) -> bool:
+    return value == TRUE
+
+
+def fact_field(fact: Fact, language: str) -> forms.Field:
+    """One optional form field for a fact, in `language`."""
+    options: dict[str, Any] = {
+        "required": False,
+        "label": fact.label.get(language),
+        "help_text": fact.help.get(language),
+    }
+    unknown = _("不清楚")
+    field: forms.Field
+    if fact.kind is Kind.BOOL:
+        choices = [(TRUE, _("是")), (FALSE, _("否")), ("", unknown)]
+        field = forms.TypedChoiceField(
+            choices=choices, coerce=_bool, empty_value=None, widget=forms.RadioSelect, **options
+        )
+    elif fact.kind is Kind.CODE:
+        codes = [(c.code, c.label.get(language)) for c in fact.choices]
+        field = forms.TypedChoiceField(
+            choices=[("", _("— 不清楚 —")), *codes], empty_value=None, **options
+        )
+    elif fact.kind is Kind.CODES:
+        codes = [(c.code, c.label.get(language)) for c in fact.choices]
+        field = forms.TypedMultipleChoiceField(
+            choices=codes, widget=forms.CheckboxSelectMultiple, empty_value=None, **options
+        )
+    elif fact.kind is Kind.INT:
+        field = FactIntegerField(**options)
+    elif fact.kind is Kind.DECIMAL:
+        field = FactMoneyField(max_digits=16, **options)
+    elif fact.kind is Kind.RATIO:
+        field = FactRatioField(max_digits=12, decimal_places=6, **options)
+    else:
+        # A text box rather than <input type=date>: people type dates in several ways, and a
+        # typo comes back as an error next to the field instead of being silently dropped.
+        options["help_text"] = format_lazy(
+            "{} {}", options["help_text"], _("（年-月-日，如 2024-03-01）")
+        )
+        field = FactDateField(**options)
+    return field
+
+
+def draft_value(fact: Fact, value: Any) -> Any:
+    """A stored or default fact value as the raw text a form field would post."""
+    if value is None:
+        return ""
+    if fact.kind is Kind.BOOL:
+        return TRUE if value else FALSE
+    if fact.kind is Kind.CODES:
+        return [str(v) for v in value]
+    if fact.kind in (Kind.DECIMAL, Kind.RATIO):
+        text = format(Decimal(value).normalize(), "f")
+        return text
+    if fact.kind is Kind.DATE:
+        return value.isoformat()
+    return str(value)
+
+
+class FactForm(forms.Form):
+    """The facts of one subject (an enterprise, a person or a loan)."""
+
+    subject: Subject = Subject.ENTERPRISE
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for fact in facts_for(self.subject, derived=False):
+            self.fields[fact.name] = fact_field(fact, language)
+
+    @classmethod
+    def facts(cls) -> list[Fact]:
+        return facts_for(cls.subject, derived=False)
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """Raw values a new form starts with (policies.md §6a: "no"/0 where recommended)."""
+        return {f.name: draft_value(f, f.default) for f in cls.facts() if f.default is not None}
+
+    def fact_values(self) -> dict[str, Any]:
+        """The answered facts among the fields that are valid (after is_valid())."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            f.name: cleaned[f.name]
+            for f in self.facts()
+            if cleaned.get(f.name) not in (None, [], "")
+        }
+
+
+class EnterpriseForm(FactForm):
+    subject = Subject.ENTERPRISE
+    # Not a fact: shown on the printed results and used as the saved enterprise's name.
+    enterprise_name = forms.CharField(
+        label=_("企业名称（选填）"),
+        help_text=_("打印结果时显示；登录后作为保存的企业名称"),
+        required=False,
+        max_length=200,
+    )
+    field_order = ["enterprise_name"]
+
+
+class PersonForm(FactForm):
+    subject = Subject.PERSON
+
+
+class LoanForm(FactForm):
+    subject = Subject.LOAN
+
+
+FORMS: dict[str, type[FactForm]] = {
+    "enterprise": EnterpriseForm,
+    "people": PersonForm,
+    "loans": LoanForm,
+}
+
+
+class MeasureFilterForm(forms.Form):
+    """Filters of the published-measures list (GET)."""
+
+    category = forms.ChoiceField(
+        label=_("类别"), required=False, choices=[("", _("全部类别")), *Category.choices]
+    )
+    subject = forms.ChoiceField(
+        label=_("适用对象"), required=False, choices=[("", _("全部对象")), *SubjectType.choices]
+    )

@@ -1,0 +1,117 @@
+import json
+import os
+import resource
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+
+from enterprises.models import Person
+from policy_match.benchmark import measures
+from policy_match.benchmark.api import api_figures
+from policy_match.benchmark.scratch import scratch_database
+from policy_match.benchmark.workers import rematch_celery_seconds
+from policy_match.synthetic import synthetic_enterprises
+
+AS_OF = date(2026, 11, 23)
+# figure: (floor measured on this kind of machine, goal) — design.md §10
+TABLE = [
+    ("match_profile_ms", "~0.05 ms (40 rules, flat trace)", "p50 ≤ 1 ms"),
+    ("api_match_rps", "trivial view ~3,400/s; 1 query ~1,600/s", "≥ 800 req/s"),
+    ("api_match_p50_ms", "", ""),
+    ("api_match_p99_ms", "", "≤ 30 ms"),
+    ("api_floor_rps", "(measured in this run)", ""),
+    ("api_match_vs_floor", "", ""),
+    ("rematch_seconds", "INSERT … SELECT ~0.35 s / 100k", "≤ 1.5 s at 100k"),
+    ("rematch_person_seconds", "", ""),
+    ("rematch_floor_seconds", "(measured in this run)", ""),
+    ("rematch_vs_floor", "", "≤ 3"),
+    ("naive_rematch_seconds", "(5,000 timed, scaled to N)", ""),
+    ("rematch_speedup", "", "≥ 50×"),
+    ("rematch_celery_seconds", "~2.5 ms worker time per task", "≤ 2 s"),
+    ("preview_seconds", "one SQL WHERE over 100k: 7–20 ms", "≤ 0.5 s"),
+    ("peak_rss_mb", "", "≤ 300 MB"),
+    ("worker_rss_mb", "", "≤ 300 MB"),
+]
+
+
+class Command(BaseCommand):
+    help = "Measure matching, the API, re-matching and previews on a scratch database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--enterprises", type=int, default=100_000)
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--api-seconds", type=int, default=10)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        n = options["enterprises"]
+        with scratch_database() as database_url:
+            call_command("load_catalogue", "seeds/", stdout=open(os.devnull, "w"))  # noqa: SIM115
+            self.stderr.write(f"generating {n} synthetic enterprises on {connection.vendor} …")
+            synthetic_enterprises(count=n)
+            result = self._measure(n, database_url, options["api_seconds"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result))
+        else:
+            self._table(result)
+
+    def _measure(self, n: int, database_url: str, api_seconds: int) -> dict[str, Any]:
+        figures: dict[str, Any] = {"enterprises": n, "cpu_count": os.cpu_count()}
+        step = self.stderr.write
+        step("match_profile …")
+        figures["match_profile_ms"] = measures.match_profile_ms(as_of=AS_OF)
+        step("re-match (enterprise-level, person-level) …")
+        figures["rematch_seconds"] = round(measures.rematch_seconds(measures.ENTERPRISE_POLICY), 3)
+        figures["rematch_person_seconds"] = round(
+            measures.rematch_seconds(measures.PERSON_POLICY), 3
+        )
+        figures["rematch_floor_seconds"] = round(measures.rematch_floor_seconds("enterprise"), 3)
+        figures["rematch_vs_floor"] = round(
+            figures["rematch_seconds"] / figures["rematch_floor_seconds"], 2
+        )
+        step("naive loop on 5,000 …")
+        naive = measures.naive_rematch_seconds(
+            measures.ENTERPRISE_POLICY, sample=min(5000, n), scale_to=n, as_of=AS_OF
+        )
+        figures["naive_rematch_seconds"] = round(naive, 2)
+        figures["rematch_speedup"] = round(naive / figures["rematch_seconds"], 1)
+        figures["rematch_celery_seconds"] = None
+        if settings.CELERY_BROKER_URL:
+            step("re-match through a real worker …")
+            figures["rematch_celery_seconds"] = round(
+                rematch_celery_seconds(measures.ENTERPRISE_POLICY, database_url), 3
+            )
+        step("preview …")
+        figures["preview_seconds"] = round(measures.preview_seconds(as_of=AS_OF), 3)
+        step(f"API under gunicorn, {api_seconds} s per endpoint …")
+        api = api_figures(database_url, seconds=api_seconds)
+        figures.update(
+            api_match_rps=round(api.match.rps, 1),
+            api_match_p50_ms=round(api.match.p50_ms, 2),
+            api_match_p99_ms=round(api.match.p99_ms, 2),
+            api_floor_rps=round(api.floor.rps, 1),
+            api_match_vs_floor=round(api.match.rps / api.floor.rps, 2) if api.floor.rps else None,
+            api_errors=api.match.errors + api.floor.errors,
+            worker_rss_mb=round(api.worker_rss_mb, 1),
+        )
+        figures["people"] = Person.objects.count()
+        figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        return figures
+
+    def _table(self, figures: dict[str, Any]) -> None:
+        self.stdout.write(
+            f"benchmark: {figures['enterprises']:,} enterprises ({figures['people']:,} people), "
+            f"{figures['cpu_count']} CPUs, {connection.vendor}"
+        )
+        self.stdout.write(f"{'figure':<24}{'value':>24}  {'floor':<40}goal")
+        for key, floor, goal in TABLE:
+            value = figures.get(key)
+            shown = (
+                "—" if value is None else json.dumps(value) if isinstance(value, dict) else value
+            )
+            self.stdout.write(f"{key:<24}{shown!s:>24}  {floor:<40}{goal}")
+        if figures.get("api_errors"):
+            self.stdout.write(self.style.WARNING(f"{figures['api_errors']} failed API requests"))

@@ -1,0 +1,323 @@
+"""Serializers of the match and facts endpoints.
+
+Request serializers describe every fact (from the registry, the one list of facts) in the
+OpenAPI schema, but their validation is `Profile.from_data`, the same bilingual, path-naming
+validator the pages and commands use. Response serializers only document the shape: /match/
+builds its response as plain data (design §10).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework import serializers
+
+from enterprises.models import Enterprise, Loan, Person
+from policies.models import Category, SubjectType
+
+from .models import MatchStatus
+from .profile import Profile, ProfileError
+from .rules import FACTS, OUTCOME_NAMES, Fact, Kind, RuleError, Subject, facts_for
+from .rules.parse import coerce_value
+
+MONEY_PATTERN = r"^\d+\.\d{2}$"
+# Texts are stored, and PostgreSQL refuses the NUL character: the schema says so.
+NO_NUL = RegexValidator(r"^[^\x00]*$", _lazy("不能包含空字符（NUL）"))
+_INT_MAX = 2**31 - 1  # an IntegerField column on every database
+_MODELS: dict[Subject, type[models.Model]] = {
+    Subject.ENTERPRISE: Enterprise,
+    Subject.PERSON: Person,
+    Subject.LOAN: Loan,
+}
+
+
+class DocumentedField(serializers.JSONField):
+    """A field whose OpenAPI schema is given as is (DRF deep-copies fields by re-running
+    __init__, so the schema travels as an argument)."""
+
+    def __init__(self, *, schema: dict[str, Any], **kwargs: Any) -> None:
+        self.schema = schema
+        super().__init__(**kwargs)
+
+
+class DocumentedFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = DocumentedField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        return dict(self.target.schema)
+
+
+def money_field(*, allow_null: bool = False, help_text: str = "") -> serializers.Field:
+    schema = {
+        "type": "string",
+        "format": "decimal",
+        "pattern": MONEY_PATTERN,
+        "example": "30000.00",
+    }
+    return DocumentedField(schema=schema, allow_null=allow_null, help_text=help_text)
+
+
+def _column(fact: Fact) -> Any:
+    return _MODELS[fact.subject]._meta.get_field(fact.name)
+
+
+def fact_schema(fact: Fact) -> dict[str, Any]:
+    """JSON schema of one fact's value in a request: exactly what validation accepts."""
+    if fact.kind is Kind.BOOL:
+        return {"type": "boolean"}
+    if fact.kind is Kind.INT:
+        maximum = 130 if fact.name == "age" else _INT_MAX
+        return {"type": "integer", "minimum": 0, "maximum": maximum}
+    if fact.kind is Kind.DATE:
+        return {"type": "string", "format": "date"}
+    if fact.kind is Kind.DECIMAL:
+        digits = _column(fact).max_digits - 2
+        return {
+            "type": "string",
+            "format": "decimal",
+            "pattern": rf"^\d{{1,{digits}}}(\.\d{{1,2}})?$",
+        }
+    if fact.kind is Kind.RATIO:
+        if fact.name == "rate":
+            return {
+                "type": "string",
+                "format": "decimal",
+                "pattern": r"^(0(\.\d{1,6})?|1(\.0{1,6})?)$",
+            }
+        return {"type": "string", "format": "decimal", "pattern": r"^-?\d{1,5}(\.\d{1,6})?$"}
+    codes = [choice.code for choice in fact.choices]
+    if fact.open_choices:
+        return {"type": "string", "pattern": r"^[a-z][a-z0-9_]{0,39}$", "example": codes[0]}
+    if fact.kind is Kind.CODES:
+        return {"type": "array", "items": {"type": "string", "enum": codes}}
+    return {"type": "string", "enum": codes}
+
+
+def _fact_field(fact: Fact) -> serializers.Field:
+    help_text = f"{fact.label.zh} · {fact.label.en}. {fact.help.zh} · {fact.help.en}"
+    if fact.unit is not None:
+        help_text += f" ({fact.unit.zh} · {fact.unit.en})"
+    if fact.kind is Kind.CODE and not fact.open_choices:
+        # The column's own choices, so that the schema names one enum for input and output.
+        return serializers.ChoiceField(
+            choices=_column(fact).choices,
+            required=False,
+            allow_null=True,
+            allow_blank=True,
+            help_text=help_text,
+        )
+    return DocumentedField(
+        schema=fact_schema(fact), required=False, allow_null=True, help_text=help_text
+    )
+
+
+def _facts_serializer(name: str, subject: Subject, doc: str) -> Any:
+    attrs: dict[str, Any] = {"__module__": __name__, "__doc__": doc}
+    if subject is not Subject.ENTERPRISE:
+        attrs["ref"] = serializers.CharField(
+            required=False,
+            max_length=40,
+            validators=[NO_NUL],
+            help_text="your id for this person or loan, unique in its list (default p1 … / l1 …)",
+        )
+    attrs.update({fact.name: _fact_field(fact) for fact in facts_for(subject, derived=False)})
+    return type(name, (serializers.Serializer,), attrs)
+
+
+EnterpriseFactsInputSerializer = _facts_serializer(
+    "EnterpriseFactsInputSerializer",
+    Subject.ENTERPRISE,
+    "The enterprise's own facts; every one optional (absent or null = unknown).",
+)
+PersonInputSerializer = _facts_serializer(
+    "PersonInputSerializer",
+    Subject.PERSON,
+    "One person working in the enterprise; every fact optional. No names or ID numbers.",
+)
+LoanInputSerializer = _facts_serializer(
+    "LoanInputSerializer", Subject.LOAN, "One loan or financing; every fact optional."
+)
+
+
+def _storage_problem(fact: Fact, raw: Any) -> str | None:
+    """What a column could not hold, caught before the engine sees it (huge decimals would
+    also overflow Decimal.quantize)."""
+    if raw is None or raw == "" or isinstance(raw, bool):
+        return None
+    if isinstance(raw, str) and len(raw) > 64:
+        return _("内容过长")
+    try:
+        value = coerce_value(fact, raw, "")
+    except RuleError:
+        return None  # the wrong type: Profile.from_data says so in both languages
+    if fact.kind is Kind.INT and abs(value) > _INT_MAX:
+        return _("数值过大")
+    if fact.kind in (Kind.DECIMAL, Kind.RATIO):
+        column = _column(fact)
+        whole = column.max_digits - column.decimal_places
+        if value.adjusted() >= whole:
+            return _("数值过大")
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > column.decimal_places:
+            return _("最多保留 %(places)s 位小数") % {"places": column.decimal_places}
+    if fact.kind is Kind.CODE and len(value) > 40:
+        return _("内容过长")
+    return None
+
+
+def _checked(raw: Any, subject: Subject, path: str, errors: dict[str, str]) -> Any:
+    if not isinstance(raw, dict):
+        return raw
+    cleaned = dict(raw)
+    if isinstance(raw.get("ref"), str) and "\x00" in raw["ref"]:  # PostgreSQL refuses NUL
+        errors[f"{path}.ref"] = _("不能包含空字符（NUL）")
+        cleaned["ref"] = None
+    for name, value in raw.items():
+        fact = FACTS.get(name)
+        if fact is None or fact.subject is not subject or fact.derived:
+            continue
+        problem = _storage_problem(fact, value)
+        if problem:
+            errors[f"{path}.{name}"] = problem
+            cleaned[name] = None
+    return cleaned
+
+
+def validate_profile(data: Any, *, language: str) -> Profile:
+    """A profile from a request body ({enterprise, people, loans}), or ValidationError keyed
+    by field path. Values a stored enterprise could not hold are rejected here too, so that a
+    profile /match/ accepts can also be saved."""
+    if not isinstance(data, dict):
+        raise serializers.ValidationError({"": _("应为 JSON 对象")})
+    errors: dict[str, str] = {}
+    cleaned = dict(data)
+    cleaned["enterprise"] = _checked(
+        data.get("enterprise"), Subject.ENTERPRISE, "enterprise", errors
+    )
+    limit: int = settings.API_MAX_SUBJECTS
+    for key, subject in (("people", Subject.PERSON), ("loans", Subject.LOAN)):
+        items = data.get(key)
+        if isinstance(items, list) and len(items) > limit:
+            errors[key] = _("最多 %(limit)s 项") % {"limit": limit}
+            cleaned[key] = None
+        elif isinstance(items, list):
+            cleaned[key] = [
+                _checked(v, subject, f"{key}[{i}]", errors) for i, v in enumerate(items)
+            ]
+    try:
+        profile = Profile.from_data(cleaned)
+    except ProfileError as exc:
+        errors = {**exc.messages(language), **errors}
+    if errors:
+        raise serializers.ValidationError(errors)
+    return profile
+
+
+class MatchInputSerializer(serializers.Serializer):
+    """A profile to evaluate (design §7): nothing is stored."""
+
+    as_of = serializers.DateField(
+        required=False, help_text="Evaluation date (default: today in Asia/Shanghai) · 评估日期"
+    )
+    enterprise = EnterpriseFactsInputSerializer(required=False)
+    people = PersonInputSerializer(many=True, required=False, max_length=settings.API_MAX_SUBJECTS)
+    loans = LoanInputSerializer(many=True, required=False, max_length=settings.API_MAX_SUBJECTS)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        language: str = self.context["language"]
+        errors: dict[str, str] = {}
+        as_of = None
+        if isinstance(data, dict) and data.get("as_of") is not None:
+            try:
+                as_of = date.fromisoformat(str(data["as_of"]))
+            except ValueError:
+                errors["as_of"] = _("应为日期（YYYY-MM-DD）")
+        try:
+            profile = validate_profile(data, language=language)
+        except serializers.ValidationError as exc:
+            errors = {**cast(dict[str, str], exc.detail), **errors}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {"as_of": as_of, "profile": profile}
+
+
+class MatchSubjectOutputSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=SubjectType.choices)
+    ref = serializers.CharField(allow_null=True, help_text="null for an enterprise measure")
+
+
+class MatchReasonOutputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=sorted(OUTCOME_NAMES.values()))
+    fact = serializers.CharField()
+
+
+class MissingFactOutputSerializer(serializers.Serializer):
+    fact = serializers.CharField(help_text="a fact name of GET /facts/")
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+
+
+class MatchResultOutputSerializer(serializers.Serializer):
+    policy = serializers.SlugField(help_text="the measure's slug (GET /policies/{slug}/)")
+    name = serializers.CharField()
+    category = serializers.ChoiceField(choices=Category.choices)
+    status = serializers.ChoiceField(choices=MatchStatus.choices)
+    subject = MatchSubjectOutputSerializer()
+    amount = money_field(allow_null=True, help_text="yuan; null when it cannot be known yet")
+    amount_note = serializers.CharField(allow_blank=True)
+    reasons = MatchReasonOutputSerializer(many=True)
+    missing = MissingFactOutputSerializer(many=True)
+
+
+class MatchSummaryOutputSerializer(serializers.Serializer):
+    eligible = serializers.IntegerField(min_value=0)
+    ineligible = serializers.IntegerField(min_value=0)
+    undetermined = serializers.IntegerField(min_value=0)
+    total_amount = money_field()
+    could_unlock_amount = money_field()
+
+
+class MatchOutputSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    summary = MatchSummaryOutputSerializer()
+    results = MatchResultOutputSerializer(many=True)
+
+
+class FactChoiceOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+
+
+class FactOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    subject = serializers.ChoiceField(choices=SubjectType.choices)
+    type = serializers.ChoiceField(choices=[kind.value for kind in Kind])
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+    help = serializers.CharField()
+    unit = serializers.CharField(allow_null=True)
+    choices = FactChoiceOutputSerializer(many=True)
+    open_choices = serializers.BooleanField(help_text="codes outside `choices` are accepted")
+    derived = serializers.BooleanField(help_text="computed from `inputs`; not accepted as input")
+    inputs = serializers.ListField(child=serializers.CharField())
+
+
+class PartnerOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ErrorOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="stable: invalid, not_authenticated, not_found …")
+    detail = serializers.CharField(help_text="in the request's language")
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field, not .errors
+        child=serializers.CharField(),
+        required=False,
+        help_text="validation only: message per field path, e.g. people[1].graduated_on",
+    )
