@@ -126,6 +126,11 @@ def _values(raw: Any, subject: Subject, path: str, errors: dict[str, Text]) -> V
 
 
 def _out_of_range(name: str, kind: Kind, value: Any) -> Text | None:
+    if kind in (Kind.DECIMAL, Kind.RATIO) and value.adjusted() >= 13:
+        # The columns hold 16 digits with 2 (money) or 6 (ratios) decimals.
+        return Text("数值过大", "number too large")
+    if kind is Kind.INT and abs(value) > 2**31 - 1:
+        return Text("数值过大", "number too large")
     if kind is Kind.DECIMAL and value < 0:
         return Text("金额不能为负数", "an amount cannot be negative")
     if kind is Kind.DECIMAL and value != value.quantize(Decimal("0.01")):

@@ -33,7 +33,7 @@ _KIND_NAMES = {
     Kind.CODE: Text("代码", "a code"),
     Kind.CODES: Text("代码列表", "a list of codes"),
 }
-_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_CODE_PATTERN = re.compile(r"\A[a-z][a-z0-9_]*\Z")
 
 
 def _join(path: str, key: str | int) -> str:

@@ -72,6 +72,19 @@ def test_it_treats_null_and_empty_answers_as_unknown() -> None:
         ({"loans": [{"ref": "x"}, {"ref": "x"}]}, "loans[1].ref", "used twice", "重复"),
         ({"people": "p1"}, "people", "a list", "列表"),
         ({"company": {}}, "company", "unknown field", "未知的字段"),
+        (
+            {"enterprise": {"annual_revenue": "1e30"}},
+            "enterprise.annual_revenue",
+            "too large",
+            "过大",
+        ),
+        (
+            {"enterprise": {"employee_count": 2**40}},
+            "enterprise.employee_count",
+            "too large",
+            "过大",
+        ),
+        ({"people": [{"hukou_city": "wuhan\n"}]}, "people[0].hukou_city", "not a choice", "可选值"),
     ],
 )
 def test_it_names_the_field_of_every_bad_value_in_both_languages(
