@@ -1,7 +1,7 @@
 """Fixtures of the admin tests: the real catalogue and demo enterprises, staff in their groups."""
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,21 +10,11 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 
-from config.celery_app import app
 from policies.forms import PolicyVersionForm
 from policies.models import Policy, PolicyVersion
 from policies.services import EDITOR_GROUP, PUBLISHER_GROUP, policy_version_draft
 
 StaffClient = Callable[..., Client]
-
-
-@pytest.fixture(autouse=True)
-def _eager_tasks() -> Iterator[None]:
-    """Celery runs in-process here even when CI sets a broker (tests/e2e has real workers)."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

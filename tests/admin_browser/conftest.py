@@ -17,7 +17,6 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from config.celery_app import app
 from enterprises.models import Enterprise
 from policy_match.services import match_enterprise
 
@@ -51,14 +50,6 @@ def browser() -> Iterator[Browser]:
         )
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(autouse=True)
-def _eager_tasks() -> Iterator[None]:
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture
