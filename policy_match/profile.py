@@ -126,8 +126,12 @@ def _values(raw: Any, subject: Subject, path: str, errors: dict[str, Text]) -> V
 
 
 def _out_of_range(name: str, kind: Kind, value: Any) -> Text | None:
-    if kind in (Kind.DECIMAL, Kind.RATIO) and value.adjusted() >= 13:
-        # The columns hold 16 digits with 2 (money) or 6 (ratios) decimals.
+    # The columns hold 14 whole digits (money: 16 digits, 2 decimals) or 6 (ratios: 12, 6).
+    if (
+        value is not None
+        and kind in (Kind.DECIMAL, Kind.RATIO)
+        and (value.adjusted() >= (14 if kind is Kind.DECIMAL else 6))
+    ):
         return Text("数值过大", "number too large")
     if kind is Kind.INT and abs(value) > 2**31 - 1:
         return Text("数值过大", "number too large")
