@@ -212,7 +212,7 @@ LOGOUT_REDIRECT_URL = "pages:home"
 
 # --- Matching ---------------------------------------------------------------------------------
 # How many enterprises one re-match task covers (design §10: ≤ 1 task per 1,000 enterprises).
-REMATCH_CHUNK_SIZE = env.int("REMATCH_CHUNK_SIZE", default=5000)
+REMATCH_CHUNK_SIZE = env.int("REMATCH_CHUNK_SIZE", default=10000)
 # A chunk waits at most this long for a row lock (PostgreSQL), then fails and is retried.
 REMATCH_LOCK_TIMEOUT_MS = env.int("REMATCH_LOCK_TIMEOUT_MS", default=10000)
 # Chunks not done this long after being sent are sent again by the sweeper (beat).

@@ -14,14 +14,33 @@ class MatchStatus(models.TextChoices):
 class Match(models.Model):
     """A stored result of one measure for one subject; written only by the match services."""
 
+    # A re-match rewrites every row of a policy, so each index and foreign-key check costs on
+    # every row (design §10). The enterprise and policy keys need no index of their own: the
+    # unique constraint leads with the enterprise, the (policy, status) index with the policy.
+    # The version is a plain column (no index, no constraint): versions that have results are
+    # published and never deleted, and deleting their policy deletes its results through the
+    # policy key; without an index, a constraint would make deleting any draft scan them all.
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="matches"
+        Enterprise,
+        verbose_name=_("企业"),
+        on_delete=models.CASCADE,
+        related_name="matches",
+        db_index=False,
     )
     policy = models.ForeignKey(
-        Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="matches"
+        Policy,
+        verbose_name=_("政策"),
+        on_delete=models.CASCADE,
+        related_name="matches",
+        db_index=False,
     )
     version = models.ForeignKey(
-        PolicyVersion, verbose_name=_("政策版本"), on_delete=models.CASCADE, related_name="+"
+        PolicyVersion,
+        verbose_name=_("政策版本"),
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     subject_type = models.CharField(_("对象类型"), max_length=20, choices=SubjectType.choices)
     # 0 for the enterprise itself, else the Person or Loan id: a plain column so that the

@@ -3,9 +3,10 @@
 A run is split into chunks of enterprise ids, one Celery task each. A chunk selects its rows'
 status and amount with the compiled rule (`to_q`) and the formula compiled to SQL, and writes
 them with one `INSERT … SELECT … ON CONFLICT DO UPDATE`: no model instances, no Python loop
-over the rows, except to list the missing facts of undetermined rows (grouped into one UPDATE
-per distinct list). A chunk is one transaction, so a failed chunk leaves the previous results
-in place and a retried one writes the same rows again.
+over the rows. The missing facts of each row come from a small table of the chunk's distinct
+"missing" signatures (`missing_sql`), joined in the same statement. A chunk is one
+transaction, so a failed chunk leaves the previous results in place and a retried one writes
+the same rows again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, JSONField, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.db.models import CharField as CharFieldType
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -26,11 +27,11 @@ from policies.models import Policy, PolicyStatus
 
 from .catalogue import CompiledPolicy, compile_version
 from .formula_sql import amount_expression, money_field
+from .missing_sql import signature, values_table
 from .models import Match, MatchStatus, RematchChunk, RematchRun, RematchStatus
 from .notifications import notify_newly_eligible
-from .rules import FACTS, Subject, with_derived
+from .rules import Subject
 from .rules.to_q import to_q, to_q_unknown
-from .services import evaluate_line
 
 logger = logging.getLogger(__name__)
 MODELS: dict[Subject, Any] = {
@@ -118,7 +119,6 @@ def rematch_chunk_run(*, chunk_id: int) -> int:
         compiled = compile_version(version)
         if compiled.active_on(run.as_of):
             rows = _write(compiled, run.as_of, chunk, now)
-            _fill_missing(compiled, run.as_of, chunk)
     newly = set(owned_eligible.values_list("enterprise_id", flat=True)) - before
     if newly:  # startups with an account hear of it; only they have an address
         transaction.on_commit(lambda: _notify(newly, policy.slug))
@@ -153,6 +153,8 @@ def _write(compiled: CompiledPolicy, as_of: date, chunk: RematchChunk, now: Any)
     unknown = to_q_unknown(rule, as_of=as_of, subject=subject)
     is_enterprise = subject is Subject.ENTERPRISE
     amount = amount_expression(compiled.formula, compiled.cap, as_of=as_of, subject=subject)
+    missing = signature(compiled, as_of=as_of)
+    words = missing.annotations()
     text: CharFieldType[str, str] = CharFieldType()
     select = _subjects(compiled, chunk).annotate(
         m_enterprise=F("id") if is_enterprise else F("enterprise_id"),
@@ -169,61 +171,37 @@ def _write(compiled: CompiledPolicy, as_of: date, chunk: RematchChunk, now: Any)
         ),
         # Cast: PostgreSQL types a CASE of bare NULLs as text.
         m_amount=Cast(Case(When(true | unknown, then=amount), default=None), money_field()),
-        m_missing=Value([], output_field=JSONField()),
-        m_trace=Value([], output_field=JSONField()),
         m_at=Value(now),
+        **words,
     )
     columns = ["m_enterprise", "m_policy", "m_version", "m_type", "m_subject", "m_ref",
-               "m_status", "m_amount", "m_missing", "m_trace", "m_at"]  # fmt: skip
+               "m_status", "m_amount", "m_at", *words]  # fmt: skip
     sql, params = select.values_list(*columns).query.sql_with_params()
-    table = Match._meta.db_table
+    # The distinct signatures of the chunk: a few dozen at most, each one list of facts.
+    found = _subjects(compiled, chunk).annotate(**words).values_list(*words).order_by().distinct()
+    signatures = sorted(found)
+    if not signatures:  # no subject in this range
+        return 0
+    table_sql, table_params = values_table(missing, signatures)
+    postgres = connection.vendor == "postgresql"
+    join = " AND ".join(f"m.{w} = q.{w}" for w in words)
+    as_json = "CAST(m.missing AS jsonb)" if postgres else "m.missing"
     insert = (
-        f"INSERT INTO {table} (enterprise_id, policy_id, version_id, subject_type, subject_id, "
-        f"subject_ref, status, amount, missing, trace, evaluated_at) {sql} "
+        f"WITH m ({', '.join(words)}, missing) AS (VALUES {table_sql}) "
+        f"INSERT INTO {Match._meta.db_table} (enterprise_id, policy_id, version_id, "
+        "subject_type, subject_id, subject_ref, status, amount, missing, trace, evaluated_at) "
+        "SELECT q.m_enterprise, q.m_policy, q.m_version, q.m_type, q.m_subject, q.m_ref, "
+        f"q.m_status, q.m_amount, COALESCE({as_json}, '[]'), '[]', q.m_at "
+        # OFFSET 0 keeps PostgreSQL from inlining the subquery and working out each row's
+        # signature once per join comparison.
+        f"FROM ({sql}{' OFFSET 0' if postgres else ''}) q LEFT JOIN m ON {join} "
         # SQLite needs a WHERE in INSERT … SELECT … ON CONFLICT to parse the upsert.
-        f"{'' if ' WHERE ' in sql else 'WHERE true '}"
+        "WHERE true "
         "ON CONFLICT (enterprise_id, policy_id, subject_id) DO UPDATE SET "
         "version_id = excluded.version_id, subject_ref = excluded.subject_ref, "
         "status = excluded.status, amount = excluded.amount, missing = excluded.missing, "
         "trace = excluded.trace, evaluated_at = excluded.evaluated_at"
     )
     with connection.cursor() as cursor:
-        cursor.execute(insert, params)
+        cursor.execute(insert, [*table_params, *params])
         return max(cursor.rowcount, 0)
-
-
-def _columns(compiled: CompiledPolicy) -> list[str]:
-    """The stored columns the rule and the formula read, as paths from the subject's model."""
-    names: set[str] = set()
-    for name in compiled.rule.rule.facts | compiled.formula_facts:
-        fact = FACTS[name]
-        for stored in fact.inputs if fact.derived else (fact.name,):
-            owner = FACTS[stored].subject
-            names.add(stored if owner == compiled.subject else f"enterprise__{stored}")
-    return sorted(names)
-
-
-def _fill_missing(compiled: CompiledPolicy, as_of: date, chunk: RematchChunk) -> None:
-    """Store the missing facts of undetermined rows: one UPDATE per distinct list."""
-    subject = compiled.subject
-    columns = _columns(compiled)
-    undetermined = _subjects(compiled, chunk).filter(
-        to_q_unknown(compiled.rule.rule, as_of=as_of, subject=subject)
-    )
-    key = "id"
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for row in undetermined.values(key, *columns):
-        pk = row.pop(key)
-        ctx = {name.removeprefix("enterprise__"): value for name, value in row.items()}
-        ctx = with_derived(Subject.ENTERPRISE, ctx, as_of)
-        if subject is not Subject.ENTERPRISE:
-            ctx = with_derived(subject, ctx, as_of)
-        line = evaluate_line(compiled, None, ctx)
-        groups.setdefault(tuple(line.missing()), []).append(pk)
-    stored = Match.objects.filter(policy_id=compiled.policy_id)
-    for missing, ids in groups.items():
-        if subject is Subject.ENTERPRISE:
-            rows = stored.filter(subject_id=0, enterprise_id__in=ids)
-        else:
-            rows = stored.filter(subject_type=subject.value, subject_id__in=ids)
-        rows.update(missing=list(missing))

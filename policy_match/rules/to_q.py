@@ -54,6 +54,11 @@ def to_q_unknown(rule: Rule, *, as_of: date, subject: Subject) -> Q:
     return ~true & ~false
 
 
+def node_pair(node: Node, *, as_of: date, subject: Subject) -> QPair:
+    """(selects TRUE, selects FALSE) of one node of a rule; UNKNOWN is neither."""
+    return _pair(node, as_of, subject)
+
+
 def _pair(node: Node, as_of: date, subject: Subject) -> QPair:
     if isinstance(node, Cond):
         return _cond(node, as_of, subject)
