@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.utils import timezone
 
 from config.celery_app import app
 from enterprises.models import Enterprise, Person
@@ -131,7 +132,7 @@ def naive_rematch_seconds(slug: str, *, sample: int, scale_to: int, as_of: date)
             Match.objects.update_or_create(
                 enterprise=enterprise, policy=policy, subject_id=0,
                 defaults={"version_id": compiled.version_id, "subject_type": "enterprise",
-                          "status": status, "amount": compiled.cap, "evaluated_at": as_of},
+                          "status": status, "amount": compiled.cap, "evaluated_at": timezone.now()},
             )  # fmt: skip
     return (time.perf_counter() - start) * scale_to / sample
 
