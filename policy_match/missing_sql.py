@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
@@ -135,7 +135,7 @@ def _column(fact: Fact, subject: Subject) -> F:
     return F(fact.orm_field if fact.subject == subject else f"enterprise__{fact.orm_field}")
 
 
-def values_table(signature: Signature, rows: list[tuple[int, ...]]) -> tuple[str, list[Any]]:
+def values_table(signature: Signature, rows: Sequence[tuple[int, ...]]) -> tuple[str, list[Any]]:
     """`(VALUES (sig0, …, missing), …)` for the distinct signatures of a chunk, JSON as text."""
     placeholders = ", ".join(["%s"] * (len(signature.columns()) + 1))
     sql = ", ".join(f"({placeholders})" for _ in rows)
