@@ -66,7 +66,7 @@ def _save_and_match(
         )
     except DjangoValidationError as exc:
         raise serializers.ValidationError(exc.message_dict) from exc
-    except IntegrityError as exc:  # a concurrent save took the same credit code
+    except IntegrityError as exc:  # a concurrent save by this partner took the same code
         raise serializers.ValidationError(
             {"credit_code": _("已有企业使用此统一社会信用代码")}
         ) from exc

@@ -1,5 +1,7 @@
+from collections.abc import Collection
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
@@ -15,6 +17,9 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(
             _("“%(value)s”不是有效的统一社会信用代码"), code="invalid", params={"value": value}
         )
+
+
+CREDIT_CODE_TAKEN = "credit_code_taken"
 
 
 class Partner(models.Model):
@@ -49,10 +54,10 @@ class PartnerAPIKey(AbstractAPIKey):
 class Enterprise(models.Model):
     name = models.CharField(_("企业名称"), max_length=200)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
-    credit_code = models.CharField(
+    # NULL, not "", for "no code": NULLs never collide in the unique constraints below.
+    credit_code = models.CharField(  # noqa: DJ001
         _("统一社会信用代码"),
         max_length=18,
-        unique=True,
         null=True,
         blank=True,
         validators=[validate_credit_code],
@@ -110,9 +115,44 @@ class Enterprise(models.Model):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         ordering = ["id"]
+        # A credit code is unique per partner, and once more among the enterprises of no
+        # partner (startups, demo, staff): globally unique, a partner storing a code would
+        # learn from the refusal that another partner had stored it.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "credit_code"],
+                condition=models.Q(partner__isnull=False),
+                name="enterprise_credit_code_unique_per_partner",
+                violation_error_code=CREDIT_CODE_TAKEN,
+                violation_error_message=_("已有企业使用此统一社会信用代码"),
+            ),
+            models.UniqueConstraint(
+                fields=["credit_code"],
+                condition=models.Q(partner__isnull=True),
+                name="enterprise_credit_code_unique_without_partner",
+                violation_error_code=CREDIT_CODE_TAKEN,
+                violation_error_message=_("已有企业使用此统一社会信用代码"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        # Django reports a conditional constraint on no field; the admin form and the API
+        # should show this one on the credit code field, where it can be fixed.
+        try:
+            super().validate_constraints(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            others = errors.pop(NON_FIELD_ERRORS, [])
+            taken = [e for e in others if getattr(e, "code", None) == CREDIT_CODE_TAKEN]
+            if taken:
+                errors.setdefault("credit_code", []).extend(taken)
+            rest = [e for e in others if e not in taken]
+            if rest:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from exc
 
 
 class Person(models.Model):

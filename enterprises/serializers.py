@@ -56,7 +56,9 @@ class EnterpriseInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         allow_blank=True,
-        help_text="统一社会信用代码 (18 characters, check digit verified); unique",
+        help_text=(
+            "统一社会信用代码 (18 characters, check digit verified); unique among your enterprises"
+        ),
     )
     enterprise = EnterpriseFactsInputSerializer(required=False)
     people = PersonInputSerializer(many=True, required=False)

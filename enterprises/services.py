@@ -35,7 +35,10 @@ def enterprise_save_profile(
         enterprise.partner = partner
     for fact_name in Profile.enterprise_fields():
         setattr(enterprise, fact_name, profile.enterprise.get(fact_name))
-    enterprise.full_clean(exclude=["owner", "partner"])
+    # Owner and partner are not checked as fields (each would cost a query for a row the
+    # caller already holds), but the credit code is checked in the partner's namespace.
+    enterprise.full_clean(exclude=["owner", "partner"], validate_constraints=False)
+    enterprise.validate_constraints(exclude=["owner"])
     enterprise.save()
     enterprise.people.all().delete()
     enterprise.loans.all().delete()
@@ -82,7 +85,11 @@ def demo_enterprises_load(*, path: Path) -> int:
     if errors:
         raise DemoDataError("\n".join(errors))
     for item, profile in entries:
-        existing = Enterprise.objects.filter(credit_code=item["credit_code"]).first()
+        # Demo enterprises belong to no partner: a partner's enterprise with the same code is
+        # another enterprise, in another namespace (see Enterprise.Meta.constraints).
+        existing = Enterprise.objects.filter(
+            credit_code=item["credit_code"], partner__isnull=True
+        ).first()
         enterprise_save_profile(
             profile=profile,
             name=item["name"],

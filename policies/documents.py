@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -79,7 +79,9 @@ def _optional_str(doc: dict[str, Any], key: str, path: str) -> str:
 
 def _date(doc: dict[str, Any], key: str) -> date | None:
     value = doc.get(key)
-    if value is None or isinstance(value, date):
+    # YAML reads `2025-03-26 09:00` as a datetime: a date with a time is no date here (it could
+    # not even be compared with the other dates).
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
     if isinstance(value, str):
         try:

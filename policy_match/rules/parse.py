@@ -34,6 +34,17 @@ _KIND_NAMES = {
     Kind.CODES: Text("代码列表", "a list of codes"),
 }
 _CODE_PATTERN = re.compile(r"\A[a-z][a-z0-9_]*\Z")
+# Nesting of all/any/not groups, and of formula operations (the seeds nest under ten deep).
+# Deeper input is refused before it can exhaust Python's stack (a RecursionError, not a
+# RuleError, would be a server error wherever a rule is checked).
+MAX_DEPTH = 50
+
+
+def _too_deep(path: str, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise RuleError(
+            path, Text(f"嵌套超过 {MAX_DEPTH} 层", f"nested more than {MAX_DEPTH} levels deep")
+        )
 
 
 def _join(path: str, key: str | int) -> str:
@@ -56,7 +67,10 @@ def coerce_value(fact: Fact, raw: Any, path: str) -> Any:
         if isinstance(raw, int):
             return raw
         if isinstance(raw, str) and re.fullmatch(r"-?\d+", raw.strip()):
-            return int(raw)
+            try:
+                return int(raw)
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                raise wrong from None
         raise wrong
     if kind in (Kind.DECIMAL, Kind.RATIO):
         if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
@@ -113,7 +127,8 @@ class _Parser:
     def __init__(self) -> None:
         self.nodes: list[Node] = []
 
-    def node(self, data: Any, path: str) -> Node:
+    def node(self, data: Any, path: str, depth: int = 0) -> Node:
+        _too_deep(path, depth)
         if not isinstance(data, dict):
             raise RuleError(
                 path,
@@ -140,12 +155,14 @@ class _Parser:
         self.nodes.append(None)  # type: ignore[arg-type]  # reserve: parents precede children
         child_path = _join(path, key)
         if key == "not":
-            result: Node = Not(index, path, self.node(data["not"], child_path), basis)
+            result: Node = Not(index, path, self.node(data["not"], child_path, depth + 1), basis)
         else:
             items = data[key]
             if not isinstance(items, list) or not items:
                 raise RuleError(child_path, Text("应为非空列表", "expected a non-empty list"))
-            children = tuple(self.node(item, _join(child_path, i)) for i, item in enumerate(items))
+            children = tuple(
+                self.node(item, _join(child_path, i), depth + 1) for i, item in enumerate(items)
+            )
             result = (All if key == "all" else Any_)(index, path, children, basis)
         self.nodes[index] = result
         return result
@@ -234,7 +251,8 @@ def parse_formula(data: Any, path: str = "formula") -> Expr | None:
     return _expr(data, path)
 
 
-def _expr(data: Any, path: str) -> Expr:
+def _expr(data: Any, path: str, depth: int = 0) -> Expr:
+    _too_deep(path, depth)
     if isinstance(data, bool):
         raise RuleError(
             path, Text("应为数字、事实或运算", "expected a number, a fact or an operation")
@@ -269,7 +287,7 @@ def _expr(data: Any, path: str) -> Expr:
             )
         return FactRef(fact)
     if "cases" in data:
-        return _cases(data, path)
+        return _cases(data, path, depth)
     (name, args), *_ = data.items()
     if name not in FORMULA_OPS or len(data) != 1:
         raise RuleError(
@@ -282,10 +300,10 @@ def _expr(data: Any, path: str) -> Expr:
     arg_path = _join(path, name)
     if not isinstance(args, list) or len(args) < 2 or (name in ("sub", "div") and len(args) != 2):
         raise RuleError(arg_path, Text("参数个数不对", "wrong number of arguments"))
-    return Op(name, tuple(_expr(arg, _join(arg_path, i)) for i, arg in enumerate(args)))
+    return Op(name, tuple(_expr(arg, _join(arg_path, i), depth + 1) for i, arg in enumerate(args)))
 
 
-def _cases(data: dict[str, Any], path: str) -> Cases:
+def _cases(data: dict[str, Any], path: str, depth: int) -> Cases:
     if set(data) - {"cases", "else"}:
         raise RuleError(path, Text("cases 之外只能有 else", "only 'else' may stand beside 'cases'"))
     items, cases_path = data["cases"], _join(path, "cases")
@@ -299,8 +317,9 @@ def _cases(data: dict[str, Any], path: str) -> Cases:
                 item_path,
                 Text("应为 {when: 规则, then: 公式}", "expected {when: rule, then: formula}"),
             )
-        then = None if item["then"] is None else _expr(item["then"], _join(item_path, "then"))
+        then_path = _join(item_path, "then")
+        then = None if item["then"] is None else _expr(item["then"], then_path, depth + 1)
         cases.append(Case(parse(item["when"], _join(item_path, "when")), then))
     otherwise = data.get("else")
-    other = None if otherwise is None else _expr(otherwise, _join(path, "else"))
+    other = None if otherwise is None else _expr(otherwise, _join(path, "else"), depth + 1)
     return Cases(tuple(cases), other)

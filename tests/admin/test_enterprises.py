@@ -10,6 +10,7 @@ from enterprises.models import Enterprise
 from policies.models import PolicyVersion
 from policy_match.models import Match
 from policy_match.services import match_enterprise
+from tests.factories import PartnerFactory
 
 from .conftest import policy
 
@@ -127,3 +128,32 @@ def test_it_adds_up_the_dashboard_when_no_measure_caps_per_product(
 
     rows = {row.policy.slug: row for row in response.context["board"].rows}
     assert rows["scenario-solver-grant"].eligible == 1
+
+
+def _add_form_data(editor: Client, **changes: Any) -> dict[str, Any]:
+    page = editor.get("/admin/enterprises/enterprise/add/")
+    data = _as_posted(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        data |= _as_posted(inline.formset.management_form)
+    return data | changes
+
+
+def test_it_shows_a_credit_code_already_used_on_its_field(demo: None, editor: Client) -> None:
+    data = _add_form_data(editor, name="重名企业", credit_code=LINGXI, partner="")
+
+    response = editor.post("/admin/enterprises/enterprise/add/", data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors == {"credit_code": ["已有企业使用此统一社会信用代码"]}
+    assert Enterprise.objects.filter(credit_code=LINGXI).count() == 1
+
+
+def test_it_saves_a_demo_credit_code_for_a_partner(demo: None, editor: Client) -> None:
+    partner = PartnerFactory()
+    data = _add_form_data(editor, name="合作方的企业", credit_code=LINGXI, partner=partner.pk)
+
+    response = editor.post("/admin/enterprises/enterprise/add/", data)
+
+    assert response.status_code == 302
+    assert Enterprise.objects.get(credit_code=LINGXI, partner=partner).name == "合作方的企业"

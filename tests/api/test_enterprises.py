@@ -201,16 +201,45 @@ def test_it_requires_a_name_on_create_but_not_on_patch(
     assert patched.status_code == 200 and patched.json()["name"] == BODY["name"]
 
 
-def test_it_refuses_a_credit_code_already_used(
-    catalogue: None, api_client: APIClient, other_client: APIClient
+def test_it_refuses_a_credit_code_the_partner_already_used(
+    catalogue: None, api_client: APIClient
 ) -> None:
-    _create(other_client)
+    _create(api_client)
 
     response = api_client.post(URL, BODY, format="json")
 
     assert response.status_code == 400
-    assert "credit_code" in response.json()["errors"]
+    assert response.json()["errors"] == {
+        "credit_code": "已有企业使用此统一社会信用代码",
+    }
     assert Enterprise.objects.count() == 1
+
+
+def test_it_refuses_a_patch_to_a_credit_code_the_partner_already_used(
+    catalogue: None, api_client: APIClient
+) -> None:
+    _create(api_client)
+    other = _create(api_client, credit_code=None, name="另一家")
+
+    response = api_client.patch(
+        f"{URL}{other['id']}/", {"credit_code": BODY["credit_code"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "credit_code" in response.json()["errors"]
+    assert Enterprise.objects.get(pk=other["id"]).credit_code is None
+
+
+def test_it_accepts_a_credit_code_another_partner_used(
+    catalogue: None, api_client: APIClient, other_client: APIClient
+) -> None:
+    # Each partner has its own namespace of credit codes (tests/security has the details).
+    _create(other_client)
+
+    response = api_client.post(URL, BODY, format="json")
+
+    assert response.status_code == 201
+    assert Enterprise.objects.filter(credit_code=BODY["credit_code"]).count() == 2
 
 
 def test_it_keeps_the_old_profile_when_a_patch_is_bad(

@@ -1,4 +1,5 @@
 import shutil
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,11 @@ def test_it_gives_a_changed_measure_a_new_published_version(
         (
             "joint-incubation",
             lambda d: d.update(valid_from="someday"),
+            "joint-incubation.yaml: valid_from: expected a date (YYYY-MM-DD)",
+        ),
+        (  # YAML reads a date with a time as a datetime (found by test_parse_fuzz.py)
+            "joint-incubation",
+            lambda d: d.update(valid_from=datetime(2025, 3, 26, 9, 0), valid_to=date(2026, 1, 1)),
             "joint-incubation.yaml: valid_from: expected a date (YYYY-MM-DD)",
         ),
         (

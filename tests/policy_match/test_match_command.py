@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.conftest import REPO
+from tests.factories import EnterpriseFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 EXAMPLE = REPO / "docs" / "examples" / "robotics-startup.yaml"
@@ -89,6 +90,16 @@ def test_it_matches_a_stored_demo_enterprise(
     )
 
     assert "Total: 6409250.00 yuan" in capsys.readouterr().out
+
+
+def test_it_asks_for_an_id_when_partners_share_a_credit_code() -> None:
+    # A credit code is unique per partner only (enterprises/models.py): the code alone may
+    # name several enterprises, and the command must not pick one of them silently.
+    first = EnterpriseFactory(partner=PartnerFactory(), credit_code="91440300MA5GLXJQRJ")
+    second = EnterpriseFactory(partner=PartnerFactory(), credit_code="91440300MA5GLXJQRJ")
+
+    with pytest.raises(CommandError, match=rf"give an id \({first.pk}, {second.pk}\)"):
+        call_command("match", "--enterprise", "91440300MA5GLXJQRJ", "--as-of", "2026-11-23")
 
 
 def test_it_names_the_bad_field_of_a_profile(catalogue: None, tmp_path: Path) -> None:

@@ -84,10 +84,13 @@ def _read(path: Path, as_of: date | None, language: str) -> tuple[Profile, date]
 
 def _stored(key: str) -> Profile:
     lookup: dict[str, object] = {"pk": int(key)} if key.isdigit() else {"credit_code": key}
-    enterprise = Enterprise.objects.filter(**lookup).first()
-    if enterprise is None:
+    found = list(Enterprise.objects.filter(**lookup).order_by("id"))
+    if not found:
         raise CommandError(f"no enterprise {key}")
-    return enterprise_profile(enterprise=enterprise)
+    if len(found) > 1:  # a credit code is unique per partner only: partners may share one
+        ids = ", ".join(str(e.pk) for e in found)
+        raise CommandError(f"several enterprises have the credit code {key}: give an id ({ids})")
+    return enterprise_profile(enterprise=found[0])
 
 
 def _as_of(data: Any) -> date:

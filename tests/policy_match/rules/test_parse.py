@@ -10,6 +10,7 @@ import pytest
 
 from policy_match.rules import FACTS, TRUE, RuleError, evaluate, parse, parse_formula
 from policy_match.rules.nodes import All, Any_, Cond, FactRef, Not, Num, Op
+from policy_match.rules.parse import MAX_DEPTH
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -149,6 +150,34 @@ def test_it_rejects_an_invalid_rule_naming_the_json_path_in_both_languages(
     assert not CJK.search(error.message.en)
     assert error.text("zh-hans") == (f"{path}: {error.message.zh}" if path else error.message.zh)
     assert error.text("en") == (f"{path}: {error.message.en}" if path else error.message.en)
+
+
+def _nested(levels: int, wrap: Any, leaf: Any) -> Any:
+    for _ in range(levels):
+        leaf = wrap(leaf)
+    return leaf
+
+
+def test_it_refuses_a_rule_nested_deeper_than_the_limit_before_the_stack_runs_out() -> None:
+    # Found by tests/policy_match/rules/test_parse_fuzz.py: 5000 levels were a RecursionError.
+    at_limit = _nested(MAX_DEPTH, lambda inner: {"not": inner}, GOOD)
+
+    with pytest.raises(RuleError) as caught:
+        parse({"not": at_limit})
+
+    assert caught.value.path == ".".join(["not"] * (MAX_DEPTH + 1))
+    assert "nested more than" in caught.value.text("en")
+    assert isinstance(parse(at_limit).root, Not)
+    with pytest.raises(RuleError):
+        parse(_nested(5000, lambda inner: {"all": [inner]}, GOOD))
+
+
+def test_it_refuses_an_integer_with_more_digits_than_python_converts() -> None:
+    # Found by the fuzz: int() of a 5000-digit string raises ValueError, not RuleError.
+    with pytest.raises(RuleError) as caught:
+        parse(cond(value="9" * 5000))
+
+    assert caught.value.path == "value"
 
 
 def test_it_prefixes_paths_with_the_path_it_is_given() -> None:
@@ -401,6 +430,18 @@ def test_it_rejects_a_formula_fact_with_another_key_beside_it(data: Any) -> None
         parse_formula(data)
 
     assert caught.value.path.startswith("formula")
+
+
+def test_it_refuses_a_formula_nested_deeper_than_the_limit() -> None:
+    at_limit = _nested(MAX_DEPTH, lambda inner: {"add": [inner, 1]}, AMOUNT)
+
+    with pytest.raises(RuleError) as caught:
+        parse_formula({"add": [at_limit, 1]})
+
+    assert caught.value.path == "formula" + ".add[0]" * (MAX_DEPTH + 1)
+    assert isinstance(parse_formula(at_limit), Op)
+    with pytest.raises(RuleError):
+        parse_formula({"cases": [{"when": _nested(5000, lambda r: {"not": r}, GOOD), "then": 1}]})
 
 
 def test_it_accepts_no_formula() -> None:
