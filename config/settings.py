@@ -43,18 +43,19 @@ INSTALLED_APPS = [
     "accounts.apps.AccountsConfig",
 ]
 
+# config.middleware.*: the library's middleware, skipped by partner API calls (design §10).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.SessionMiddleware",
+    "config.middleware.LocaleMiddleware",
     "config.locale.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.AuthenticationMiddleware",
+    "config.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    "config.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -160,7 +161,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["policy_match.api_support.PartnerKeyThrottle"],
     "DEFAULT_PARSER_CLASSES": ["policy_match.api_support.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "policy_match.api_support.JSONRenderer",  # DRF's, with orjson
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
@@ -225,7 +226,7 @@ INSTALLED_APPS += ["axes", "csp"]
 # First: the request id and the access line cover every other middleware.
 MIDDLEWARE.insert(0, "config.logging.RequestIdMiddleware")
 # Axes last, as its documentation requires: it turns a lockout into the 429 response.
-MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+MIDDLEWARE += ["config.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
 # Axes first, so a locked-out client is refused before its password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

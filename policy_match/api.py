@@ -31,6 +31,7 @@ from .serializers import (
     MatchInputSerializer,
     MatchOutputSerializer,
     PartnerOutputSerializer,
+    validate_match_input,
 )
 from .services import match_profile
 
@@ -232,10 +233,14 @@ class MatchCreateApi(LanguageMixin, APIView):
     )
     def post(self, request: Request, **kwargs: Any) -> Response:
         language = request_language()
-        serializer = MatchInputSerializer(data=request.data, context={"language": language})
-        serializer.is_valid(raise_exception=True)
-        as_of = serializer.validated_data["as_of"] or timezone.localdate()
-        report = match_profile(profile=serializer.validated_data["profile"], as_of=as_of)
+        data = request.data
+        if isinstance(data, dict):
+            as_of, profile = validate_match_input(data, language=language)
+        else:  # JSON null, a list …: the serializer's own messages ("No data provided")
+            serializer = MatchInputSerializer(data=data, context={"language": language})
+            serializer.is_valid(raise_exception=True)
+            as_of, profile = (serializer.validated_data[k] for k in ("as_of", "profile"))
+        report = match_profile(profile=profile, as_of=as_of or timezone.localdate())
         # Plain data straight from the report: a serializer over every line would cost more
         # than the matching itself.
         return Response(report.to_json(language))

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache as cache_on_first_use
 from typing import Any
 
+import orjson
 import redis
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -19,11 +21,12 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, get_supported_language_variant
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, pagination, status
+from rest_framework import exceptions, pagination, renderers, status
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
@@ -31,6 +34,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
+from rest_framework.utils import encoders
 from rest_framework_api_key.permissions import KeyParser
 
 from enterprises.models import Partner, PartnerAPIKey
@@ -72,6 +76,8 @@ class LanguageMixin:
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         response["Content-Language"] = request_language()
+        # Said here, not only by LocaleMiddleware, which partner calls skip (config.middleware).
+        patch_vary_headers(response, ("Accept-Language",))
         return response
 
 
@@ -228,6 +234,40 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_DRF_DEFAULT = encoders.JSONEncoder().default
+# DRF escapes the line and paragraph separators, so that the JSON is also valid JavaScript.
+# Looked for with one pattern: in Chinese text (UTF-8) `bytes in` is slow at 3-byte needles.
+_JS_SEPARATORS = re.compile(rb"\xe2\x80[\xa8\xa9]")  # U+2028 and U+2029 in UTF-8
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSON renderer, encoding with orjson: the same bytes, 15 times faster (json.dumps
+    took 0.8 ms of a /match/ request, a seventh of it; design §10). Dates, times and whatever
+    else orjson does not know go through DRF's encoder as before; an indented response (the
+    browsable API, `; indent=`) or a value orjson refuses (an integer past 64 bits, a key that
+    is not a string) is rendered by DRF itself. (A float NaN, which no endpoint sends, would
+    be null rather than an error.)"""
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if data is None or self.get_indent(accepted_media_type or "", renderer_context or {}):
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            body = orjson.dumps(data, default=_DRF_DEFAULT, option=_ORJSON_OPTIONS)
+        except orjson.JSONEncodeError:
+            return super().render(data, accepted_media_type, renderer_context)
+        if _JS_SEPARATORS.search(body):
+            body = body.replace("\u2028".encode(), b"\\u2028").replace(
+                "\u2029".encode(), b"\\u2029"
+            )
+        return body
+
+
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
@@ -330,4 +370,5 @@ def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     body = error_body("not_found", _("没有这个接口：%(path)s") % {"path": request.path})
     response = JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
     response["Content-Language"] = request_language()
+    patch_vary_headers(response, ("Accept-Language",))
     return response

@@ -11,12 +11,13 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connection
 
 from policies.models import PolicyVersion, VersionStatus
 
-from .rules import CompiledRule, Subject, Text, parse, parse_formula
+from .rules import FACTS, CompiledRule, Subject, Text, parse, parse_formula
 from .rules.nodes import Expr
 
 
@@ -45,6 +46,16 @@ class CompiledPolicy:
         return (self.valid_from is None or self.valid_from <= as_of) and (
             self.valid_to is None or as_of <= self.valid_to
         )
+
+    @cached_property
+    def shown_facts(self) -> tuple[str, ...]:
+        """Every fact whose value a rendered result line may show or ask for: those of the
+        conditions and the formula, and their inputs (report.py keys its line cache on them)."""
+        names: set[str] = set()
+        for name in self.rule.rule.facts | self.formula_facts:
+            fact = FACTS[name]
+            names.update((name, *fact.inputs, *fact.ask_for))
+        return tuple(sorted(names))
 
 
 def _text(version: PolicyVersion, field: str) -> Text | None:

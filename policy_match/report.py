@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from .catalogue import CompiledPolicy
@@ -88,10 +89,15 @@ class MatchReport:
     as_of: date
     lines: tuple[Line, ...]
 
+    @cached_property
+    def _eligible_total(self) -> tuple[Decimal, dict[str, str]]:
+        """total() of the eligible lines: summary() and to_json() both need it."""
+        return total(line for line in self.lines if line.outcome == TRUE)
+
     def summary(self) -> dict[str, Any]:
         eligible = [line for line in self.lines if line.outcome == TRUE]
         open_ = [line for line in self.lines if line.outcome == UNKNOWN]
-        total_amount, _ = total(eligible)
+        total_amount, _ = self._eligible_total
         possible, _ = total(eligible + open_)
         return {
             "eligible": len(eligible),
@@ -105,7 +111,7 @@ class MatchReport:
         """The design §7 response, every human-readable string in `language`."""
         language = normalize_language(language)
         summary = self.summary()
-        _, excluded = total(line for line in self.lines if line.outcome == TRUE)
+        _, excluded = self._eligible_total
         names = {line.policy.slug: line.policy.name for line in self.lines}
         return {
             "as_of": self.as_of.isoformat(),
@@ -115,10 +121,40 @@ class MatchReport:
                 "could_unlock_amount": str(summary["could_unlock_amount"]),
             },
             "results": [
-                _result(line, language, excluded, names)
+                _cached_result(line, language, excluded, names)
                 for line in sorted(self.lines, key=lambda x: (_ORDER[x.outcome], x.policy.slug))
             ],
         }
+
+
+# Rendered result lines by everything they show (design §10: rendering a report cost more than
+# matching it). A measure's line depends only on the facts its rule and formula read, so
+# profiles that differ elsewhere share it, as they share explain.py's sentences. Keyed by
+# id(policy) like those: the entry keeps its policy, so the id is not reused while cached, and
+# a new catalogue (a publish) brings new policies. The lines are shared between reports:
+# callers read them and never change them.
+_LINES: dict[tuple[Any, ...], tuple[CompiledPolicy, dict[str, Any]]] = {}
+_LINES_MAX = 10_000  # about 1.5 KB a line
+
+
+def _cached_result(
+    line: Line, language: str, excluded: dict[str, str], names: dict
+) -> dict[str, Any]:
+    policy = line.policy
+    winner = excluded.get(policy.slug) if line.outcome == TRUE else None
+    try:
+        shown = tuple(map(line.ctx.get, policy.shown_facts))
+        key = (id(policy), language, line.ref, line.outcome, line.trace, line.amount, winner, shown)
+        cached = _LINES.get(key)
+    except TypeError:  # an unhashable value: render without the cache
+        return _result(line, language, excluded, names)
+    if cached is not None and cached[0] is policy:
+        return cached[1]
+    result = _result(line, language, excluded, names)
+    if len(_LINES) >= _LINES_MAX:
+        _LINES.clear()
+    _LINES[key] = (policy, result)
+    return result
 
 
 def _result(line: Line, language: str, excluded: dict[str, str], names: dict) -> dict[str, Any]:

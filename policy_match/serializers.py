@@ -147,6 +147,9 @@ LoanInputSerializer = _facts_serializer(
 )
 
 
+_SIZED = frozenset({Kind.INT, Kind.DECIMAL, Kind.RATIO, Kind.CODE})  # kinds a column limits
+
+
 def _storage_problem(fact: Fact, raw: Any) -> str | None:
     """What a column could not hold, caught before the engine sees it (huge decimals would
     also overflow Decimal.quantize)."""
@@ -154,8 +157,15 @@ def _storage_problem(fact: Fact, raw: Any) -> str | None:
         return None
     if isinstance(raw, str) and len(raw) > 64:
         return _("内容过长")
+    kind = fact.kind
+    # Only _SIZED kinds can overflow a column, and an int needs no coercion to be checked: this
+    # runs for every value of every /match/ request, and coerce_value is its costly part.
+    if kind not in _SIZED or (kind is Kind.CODE and (not isinstance(raw, str) or len(raw) <= 40)):
+        return None
     try:
-        value = coerce_value(fact, raw, "")
+        value: Any = (
+            raw if kind is Kind.INT and isinstance(raw, int) else coerce_value(fact, raw, "")
+        )
     except RuleError:
         return None  # the wrong type: Profile.from_data says so in both languages
     if fact.kind is Kind.INT and abs(value) > _INT_MAX:
@@ -232,21 +242,28 @@ class MatchInputSerializer(serializers.Serializer):
     loans = LoanInputSerializer(many=True, required=False, max_length=settings.API_MAX_SUBJECTS)
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        language: str = self.context["language"]
-        errors: dict[str, str] = {}
-        as_of = None
-        if isinstance(data, dict) and data.get("as_of") is not None:
-            try:
-                as_of = date.fromisoformat(str(data["as_of"]))
-            except ValueError:
-                errors["as_of"] = _("应为日期（YYYY-MM-DD）")
-        try:
-            profile = validate_profile(data, language=language)
-        except serializers.ValidationError as exc:
-            errors = {**cast(dict[str, str], exc.detail), **errors}
-        if errors:
-            raise serializers.ValidationError(errors)
+        as_of, profile = validate_match_input(data, language=self.context["language"])
         return {"as_of": as_of, "profile": profile}
+
+
+def validate_match_input(data: Any, *, language: str) -> tuple[date | None, Profile]:
+    """The evaluation date (None: today) and profile of a /match/ body, or ValidationError
+    keyed by field path. For a JSON object this is all MatchInputSerializer.is_valid does, so
+    the view calls it directly rather than build the serializer's fields (0.2 ms a request)."""
+    errors: dict[str, str] = {}
+    as_of = None
+    if isinstance(data, dict) and data.get("as_of") is not None:
+        try:
+            as_of = date.fromisoformat(str(data["as_of"]))
+        except ValueError:
+            errors["as_of"] = _("应为日期（YYYY-MM-DD）")
+    try:
+        profile = validate_profile(data, language=language)
+    except serializers.ValidationError as exc:
+        errors = {**cast(dict[str, str], exc.detail), **errors}
+    if errors:
+        raise serializers.ValidationError(errors)
+    return as_of, profile
 
 
 class MatchSubjectOutputSerializer(serializers.Serializer):
