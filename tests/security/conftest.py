@@ -4,18 +4,18 @@ for A to try to reach."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 from django.forms.models import model_to_dict
 from rest_framework.test import APIClient
 
-from enterprises.models import Enterprise, Partner, PartnerAPIKey
+from enterprises.models import Enterprise, Partner
+from tests.api.conftest import ClientFor
+from tests.api.conftest import _fresh_throttle_counts as _fresh_throttle_counts  # fixtures
+from tests.api.conftest import catalogue as catalogue
+from tests.api.conftest import client_for as client_for
 from tests.factories import PartnerFactory
 
 ENTERPRISES = "/api/v1/enterprises/"
@@ -35,8 +35,6 @@ B_BODY: dict[str, Any] = {
     "loans": [{"ref": "l1", "product": "ip_pledge_loan", "amount": "3000000.00", "rate": "0.035"}],
 }
 
-ClientFor = Callable[[Partner], APIClient]
-
 
 @dataclass(frozen=True)
 class Stored:
@@ -44,27 +42,6 @@ class Stored:
 
     id: int
     body: dict[str, Any]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts() -> None:
-    cache.clear()
-
-
-@pytest.fixture
-def catalogue(seeds_dir: Path) -> None:
-    call_command("load_catalogue", str(seeds_dir))
-
-
-@pytest.fixture
-def client_for() -> ClientFor:
-    def make(partner: Partner) -> APIClient:
-        _api_key, key = PartnerAPIKey.objects.create_key(name="test", partner=partner)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-        return client
-
-    return make
 
 
 @pytest.fixture
