@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policy_match.rules import RuleError, parse, parse_formula
 
+from . import yaml_safe
 from .documents import to_document, validate
 from .models import PolicyVersion
 from .services import dump_yaml
@@ -84,10 +85,12 @@ class StructuredField(forms.Field):
             return copy.copy(self.empty)
         try:
             return jsonable(json.loads(text))
+        except RecursionError:  # in json.loads or jsonable: deeper than any rule may be
+            raise ValidationError(_("嵌套层数过多"), code="too_deep") from None
         except ValueError:
             pass
         try:
-            return jsonable(yaml.safe_load(text))
+            return jsonable(yaml_safe.load(text))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{mark.line + 1}:{mark.column + 1}" if mark else "?"

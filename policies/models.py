@@ -175,6 +175,12 @@ class PolicyVersion(models.Model):
                 condition=models.Q(status="published"),
                 name="one_published_version_per_policy",
             ),
+            # Staff edit the one open draft: a second would hide the first's edits.
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=models.Q(status="draft"),
+                name="one_open_draft_per_policy",
+            ),
         ]
 
     def __str__(self) -> str:

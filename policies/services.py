@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from policy_match.rules import RuleError
+from policy_match.rules import RuleError, Text
 
+from . import yaml_safe
 from .documents import content_hash, to_document, validate
 from .models import Policy, PolicyStatus, PolicyVersion, VersionStatus
 
 
 class CatalogueError(Exception):
-    """Every problem found in a catalogue, one `file: path: message` line each."""
+    """Every problem found in a catalogue: (file, message) pairs, one `file: message` line each."""
 
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        super().__init__("\n".join(lines))
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        self.lines = [f"{name}: {message}" if name else message for name, message in problems]
+        super().__init__("\n".join(self.lines))
 
 
 @dataclass
@@ -33,56 +37,114 @@ class LoadResult:
     unchanged: list[str] = field(default_factory=list)
 
 
+Entry = tuple[str, dict[str, Any], dict[str, Any]]
+# A file name is only a label (never a path): a bare `<slug>.yaml`, as load_catalogue reads them.
+FILE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.yaml")
+BAD_NAME = Text(
+    "文件名应为 <标识>.yaml（小写字母、数字和连字符）",
+    "the file name must be <slug>.yaml (lower-case letters, digits, hyphens)",
+)
+NOT_TEXT = Text("文件内容应为文字", "the file content must be text")
+NOT_UTF8 = Text("不是 UTF-8 文本", "not UTF-8 text")
+NO_FILES = Text("没有找到 <标识>.yaml 文件", "no <slug>.yaml files found")
+SLUG_NOT_NAME = Text("slug：“{slug}” 与文件名不同", "slug: “{slug}” ≠ file name")
+SLUG_TWICE = Text("slug：也出现在 {other}", "slug: also in {other}")
+
+
+def file_label(name: object) -> str:
+    """How a file name is shown: control characters escaped, anything but a str as its repr."""
+    if not isinstance(name, str):
+        return repr(name)[:100]
+    label = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in name)
+    return label[:100] or "''"
+
+
 def _policy_dir(directory: Path) -> Path:
     nested = directory / "policies"
     return nested if nested.is_dir() else directory
 
 
-def catalogue_read(
-    *, directory: Path, language: str = "en"
-) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """Read and validate every `<slug>.yaml`; (file name, document, model fields) each.
+def catalogue_read_texts(*, texts: Mapping[str, str], language: str = "en") -> list[Entry]:
+    """Validate every file (name → YAML text); (file name, document, model fields) each.
 
-    Raises CatalogueError listing every broken file, so nothing is written on any error.
+    Raises CatalogueError listing every broken file, so nothing is written on any error. The
+    names are labels checked against FILE_NAME, never paths: nothing here touches a file.
     """
-    files = sorted(_policy_dir(directory).glob("*.yaml"))
-    if not files:
-        raise CatalogueError([f"{directory}: no <slug>.yaml files found"])
-    errors: list[str] = []
+    problems: list[tuple[str, str]] = []
     result = []
     slugs: dict[str, str] = {}
-    for path in files:
+    for name in sorted(texts, key=file_label):
+        label, text = file_label(name), texts[name]
+        if not isinstance(name, str) or not FILE_NAME.fullmatch(name):
+            problems.append((label, BAD_NAME.get(language)))
+            continue
+        if not isinstance(text, str):
+            problems.append((label, NOT_TEXT.get(language)))
+            continue
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            doc = yaml_safe.load(text)
+        except yaml_safe.YamlRefused as exc:
+            problems.append((label, exc.text(language)))
+            continue
         except yaml.YAMLError as exc:
-            errors.append(f"{path.name}: {str(exc).replace(chr(10), ' ')}")
+            problems.append((label, str(exc).replace("\n", " ")))
             continue
         try:
             fields = validate(doc)
         except RuleError as exc:
-            errors.append(f"{path.name}: {exc.text(language)}")
+            problems.append((label, exc.text(language)))
             continue
-        if fields["slug"] != path.stem:
-            errors.append(f"{path.name}: slug: “{fields['slug']}” ≠ file name")
-            continue
-        if fields["slug"] in slugs:
-            errors.append(f"{path.name}: slug: also in {slugs[fields['slug']]}")
-            continue
-        slugs[fields["slug"]] = path.name
-        result.append((path.name, doc, fields))
-    if errors:
-        raise CatalogueError(errors)
+        slug = fields["slug"]
+        if slug != name.removesuffix(".yaml"):
+            problems.append((label, SLUG_NOT_NAME.format(slug=slug).get(language)))
+        elif slug in slugs:
+            problems.append((label, SLUG_TWICE.format(other=slugs[slug]).get(language)))
+        else:
+            slugs[slug] = name
+            result.append((name, doc, fields))
+    if not texts:
+        problems.append(("", NO_FILES.get(language)))
+    if problems:
+        raise CatalogueError(problems)
     return result
 
 
-@transaction.atomic
-def catalogue_load(*, directory: Path, language: str = "en") -> LoadResult:
-    """Validate every file, then upsert all measures by slug in one transaction.
+def catalogue_read(*, directory: Path, language: str = "en") -> list[Entry]:
+    """Read every `<slug>.yaml` of a directory (or its `policies/`) and validate them."""
+    texts: dict[str, str] = {}
+    problems = []
+    for path in sorted(_policy_dir(directory).glob("*.yaml")):
+        try:
+            texts[path.name] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append((path.name, NOT_UTF8.get(language)))
+    if problems:
+        raise CatalogueError(problems)
+    if not texts:
+        raise CatalogueError([(str(directory), NO_FILES.get(language))])
+    return catalogue_read_texts(texts=texts, language=language)
 
-    A measure whose content is unchanged is left alone (loading twice changes nothing); a
-    changed one gets a new version, published (superseding the old one) or draft.
+
+@transaction.atomic
+def catalogue_load(
+    *,
+    directory: Path | None = None,
+    texts: Mapping[str, str] | None = None,
+    language: str = "en",
+) -> LoadResult:
+    """Validate every file (of `directory`, or `texts`: name → YAML), then upsert all measures
+    by slug in one transaction.
+
+    A measure whose content is unchanged is left alone (loading twice changes nothing). A
+    changed published file gets a new published version, superseding the old one; a changed
+    draft file becomes the measure's one open draft (the draft staff may have open is updated).
     """
-    entries = catalogue_read(directory=directory, language=language)
+    if texts is not None:
+        entries = catalogue_read_texts(texts=texts, language=language)
+    elif directory is not None:
+        entries = catalogue_read(directory=directory, language=language)
+    else:
+        raise TypeError("catalogue_load needs a directory or texts")
     result = LoadResult()
     now = timezone.now()
     for _name, doc, fields in entries:
@@ -90,31 +152,33 @@ def catalogue_load(*, directory: Path, language: str = "en") -> LoadResult:
         status = fields.pop("status")
         category, subject = fields.pop("category"), fields.pop("subject")
         digest = content_hash(doc)
-        policy, created = Policy.objects.get_or_create(
+        # The row lock serialises this with staff making a draft of the same measure.
+        policy, created = Policy.objects.select_for_update().get_or_create(
             slug=slug, defaults={"category": category, "subject": subject}
         )
-        latest = policy.versions.order_by("-number").first()
-        if (
-            latest is not None
-            and latest.content_hash == digest
-            and latest.status in (VersionStatus.PUBLISHED, VersionStatus.DRAFT)
-        ):
+        wanted = VersionStatus.DRAFT if status == "draft" else VersionStatus.PUBLISHED
+        same = policy.versions.filter(status=wanted).first()
+        if same is not None and same.content_hash == digest:
             result.unchanged.append(slug)
             continue
         (result.created if created else result.changed).append(slug)
         policy.category, policy.subject = category, subject
+        if wanted == VersionStatus.DRAFT and same is not None:
+            for name, value in fields.items():
+                setattr(same, name, value)
+            same.content_hash = digest
+            same.save()
+            policy.save()
+            continue
+        latest = policy.versions.order_by("-number").values_list("number", flat=True).first()
         version = PolicyVersion(
-            policy=policy,
-            number=(latest.number + 1) if latest else 1,
-            content_hash=digest,
-            status=VersionStatus.DRAFT,
-            **fields,
+            policy=policy, number=(latest or 0) + 1, content_hash=digest, status=wanted, **fields
         )
-        if status == "published":
+        if wanted == VersionStatus.PUBLISHED:
             policy.versions.filter(status=VersionStatus.PUBLISHED).update(
                 status=VersionStatus.SUPERSEDED
             )
-            version.status, version.published_at = VersionStatus.PUBLISHED, now
+            version.published_at = now
             version.save()
             policy.current_version, policy.status = version, PolicyStatus.PUBLISHED
         else:
@@ -173,8 +237,14 @@ def can_publish(user: Any) -> bool:
 
 @transaction.atomic
 def policy_version_draft(*, policy: Policy, by: Any = None) -> PolicyVersion:
-    """The policy's open draft, or a new one copied from the published version."""
-    existing = policy.versions.filter(status=VersionStatus.DRAFT).order_by("-number").first()
+    """The policy's open draft, or a new one copied from the published version.
+
+    Racing calls get one draft between them: the policy row is locked while looking for an open
+    draft, and where the database has no row locks (SQLite) the constraint
+    `one_open_draft_per_policy` refuses the second insert, which then returns the first's draft.
+    """
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    existing = _open_draft(policy)
     if existing is not None:
         return existing
     source = policy.current_version or policy.versions.order_by("-number").first()
@@ -187,8 +257,19 @@ def policy_version_draft(*, policy: Policy, by: Any = None) -> PolicyVersion:
         # edit of the draft in place must never show through the published version's object.
         setattr(draft, name, copy.deepcopy(getattr(source, name)))
     draft.content_hash = content_hash(to_document(draft))
-    draft.save()
+    try:
+        with transaction.atomic():  # a savepoint: the transaction stays usable on a refusal
+            draft.save()
+    except IntegrityError:
+        existing = _open_draft(policy)
+        if existing is None:
+            raise
+        return existing
     return draft
+
+
+def _open_draft(policy: Policy) -> PolicyVersion | None:
+    return policy.versions.filter(status=VersionStatus.DRAFT).order_by("-number").first()
 
 
 def policy_version_check(*, version: PolicyVersion) -> None:

@@ -1,22 +1,28 @@
 """Catalogue import (check every file, then apply all or nothing) and export, in the admin.
 
-The uploaded files go through the loader's own services (`catalogue_read`, `catalogue_load`),
-so the admin accepts exactly what `manage.py load_catalogue` accepts. The checked files travel
-to the apply step inside the confirmation form (and are checked again there): nothing is kept
-on the server between the two requests, so any web process can take either of them.
+The uploaded files go through the loader's own services (`catalogue_read_texts`,
+`catalogue_load`), so the admin accepts exactly what `manage.py load_catalogue` accepts. They are
+read in memory: an uploaded file name is only a label, never a path, and nothing is written to
+disk. The checked files travel to the apply step inside the confirmation form, signed by the
+server (an hour's validity) and checked again there: nothing is kept on the server between the
+two requests, so any web process can take either of them, and the client can send back only
+what it was given.
 """
 
 from __future__ import annotations
 
 import io
-import json
+import stat
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,13 +35,24 @@ from django.utils.translation import gettext_lazy
 from policy_match.rematch import rematch_policy_start
 
 from ..models import Policy, PolicyStatus
-from ..services import CatalogueError, LoadResult, can_publish, catalogue_dump, catalogue_load
+from ..services import (
+    CatalogueError,
+    LoadResult,
+    can_publish,
+    catalogue_dump,
+    catalogue_load,
+    file_label,
+)
 from .common import language, page_context
 
-# A whole catalogue is ~150 kB; the checked files go back in a form field, under Django's
-# 2.5 MB DATA_UPLOAD_MAX_MEMORY_SIZE.
+# A whole catalogue is ~110 kB (its signed bundle ~32 kB); the checked files go back in a form
+# field, which must stay under DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default).
 MAX_BYTES = 2 * 1024 * 1024
 MAX_FILES = 500
+BUNDLE_SALT = "policies.admin.catalogue.import-bundle"
+BUNDLE_MAX_AGE = 60 * 60  # seconds; the message below says "1 hour"
+# Room for the rest of the apply form (CSRF token, action) within the request size limit.
+FORM_OVERHEAD = 4096
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -65,95 +82,141 @@ class UploadError(Exception):
     pass
 
 
+class BundleError(Exception):
+    pass
+
+
 class _DryRun(Exception):
     """Raised to roll back a trial load."""
 
 
+def _member_problem(member: zipfile.ZipInfo) -> str | None:
+    """Why an archive member is no plain file at a relative path, or None."""
+    name = file_label(member.filename)
+    if stat.S_ISLNK(member.external_attr >> 16):
+        return _("%(name)s：是符号链接；只接受普通文件。") % {"name": name}
+    path = member.filename
+    if (
+        path.startswith("/")
+        or "\\" in path
+        or "\x00" in path
+        or ".." in path.split("/")
+        or (len(path) > 1 and path[1] == ":")  # C:/… on Windows
+    ):
+        return _("%(name)s：压缩包中的路径不安全（绝对路径、“..”或反斜杠）。") % {"name": name}
+    return None
+
+
 def read_upload(files: list[Any]) -> dict[str, str]:
-    """File name → YAML text from uploaded `.yaml` files and zips of them."""
+    """File name → YAML text from uploaded `.yaml` files and zips of them, all in memory.
+
+    A name is a label only: an archive member's name without its folders (`policies/x.yaml` is
+    `x.yaml`); catalogue_read_texts then accepts only `<slug>.yaml`.
+    """
     texts: dict[str, str] = {}
     total = 0
+    too_large = _("上传内容过大（最多 %(n)s 个文件、2 MB）。") % {"n": MAX_FILES}
 
     def add(name: str, data: bytes) -> None:
         nonlocal total
-        name = Path(name).name  # never a path: zip entries like ../x.yaml stay inside
         total += len(data)
         if total > MAX_BYTES or len(texts) >= MAX_FILES:
-            raise UploadError(_("上传内容过大（最多 %(n)s 个文件、2 MB）。") % {"n": MAX_FILES})
+            raise UploadError(too_large)
         if name in texts:
-            raise UploadError(_("%(name)s：重复的文件名。") % {"name": name})
+            raise UploadError(_("%(name)s：重复的文件名。") % {"name": file_label(name)})
         try:
             texts[name] = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise UploadError(_("%(name)s：不是 UTF-8 文本。") % {"name": name}) from None
+            raise UploadError(
+                _("%(name)s：不是 UTF-8 文本。") % {"name": file_label(name)}
+            ) from None
 
     for upload in files:
         data = upload.read(MAX_BYTES + 1)
         if upload.name.lower().endswith(".zip"):
             try:
                 archive = zipfile.ZipFile(io.BytesIO(data))
-                members = [
-                    m for m in archive.infolist()
-                    if not m.is_dir() and m.filename.endswith(".yaml")
-                    and not Path(m.filename).name.startswith(".")
-                ]  # fmt: skip
-                for member in members:
+                for member in archive.infolist():
+                    if member.is_dir() or not member.filename.endswith(".yaml"):
+                        continue
+                    problem = _member_problem(member)
+                    if problem:
+                        raise UploadError(problem)
+                    name = member.filename.rsplit("/", 1)[-1]
+                    if name.startswith("."):
+                        continue  # macOS's ._x.yaml and the like
                     if member.file_size > MAX_BYTES:
-                        raise UploadError(
-                            _("上传内容过大（最多 %(n)s 个文件、2 MB）。") % {"n": MAX_FILES}
-                        )
-                    add(member.filename, archive.read(member))
-            except zipfile.BadZipFile:
+                        raise UploadError(too_large)
+                    add(name, archive.read(member))
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error):
+                # Damaged, encrypted or compressed in a way zipfile cannot read.
                 raise UploadError(
-                    _("%(name)s：不是有效的 zip 文件。") % {"name": upload.name}
+                    _("%(name)s：不是有效的 zip 文件。") % {"name": file_label(upload.name)}
                 ) from None
         elif upload.name.endswith(".yaml"):
             add(upload.name, data)
         else:
             raise UploadError(
-                _("%(name)s：只接受 .yaml 文件或 zip 压缩包。") % {"name": upload.name}
+                _("%(name)s：只接受 .yaml 文件或 zip 压缩包。") % {"name": file_label(upload.name)}
             )
     if not texts:
         raise UploadError(_("没有找到 .yaml 文件。"))
     return texts
 
 
-def _write(texts: dict[str, str], directory: Path) -> None:
-    for name, text in texts.items():
-        (directory / name).write_text(text, encoding="utf-8")
+def bundle_sign(texts: dict[str, str]) -> str:
+    """The checked files, signed for the apply step (compressed: the catalogue shrinks ~4×)."""
+    return signing.dumps(texts, salt=BUNDLE_SALT, compress=True)
+
+
+def bundle_read(bundle: str) -> dict[str, str]:
+    """The files of a bundle this server signed within the hour; raises BundleError."""
+    invalid = _("导入数据无效：不是本系统检查过的文件。未做任何更改，请重新上传并检查。")
+    try:
+        texts = signing.loads(bundle, salt=BUNDLE_SALT, max_age=BUNDLE_MAX_AGE)
+    except signing.SignatureExpired:
+        raise BundleError(
+            _("检查结果已超过 1 小时，已失效。未做任何更改，请重新上传并检查。")
+        ) from None
+    except (signing.BadSignature, ValueError, RecursionError, zlib.error):
+        # ValueError covers bad base64, UTF-8 and JSON inside a signature that is ours.
+        raise BundleError(invalid) from None
+    if not (
+        isinstance(texts, dict)
+        and texts
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in texts.items())
+    ):
+        raise BundleError(invalid)
+    return texts
 
 
 def check(texts: dict[str, str]) -> dict[str, Any]:
     """Every file's result and, when all are valid, what applying them would change."""
-    lang = language()
-    with tempfile.TemporaryDirectory() as tmp:
-        _write(texts, Path(tmp))
-        errors: list[str] = []
-        result: LoadResult | None = None
-        try:
-            with transaction.atomic():
-                result = catalogue_load(directory=Path(tmp), language=lang)
-                raise _DryRun  # a trial load, rolled back: exactly what applying would do
-        except _DryRun:
-            pass
-        except CatalogueError as exc:
-            errors = exc.lines
-    by_file: dict[str, list[str]] = {name: [] for name in sorted(texts)}
+    problems: list[tuple[str, str]] = []
+    result: LoadResult | None = None
+    try:
+        with transaction.atomic():
+            result = catalogue_load(texts=texts, language=language())
+            raise _DryRun  # a trial load, rolled back: exactly what applying would do
+    except _DryRun:
+        pass
+    except CatalogueError as exc:
+        problems = exc.problems
+    by_file: dict[str, list[str]] = {label: [] for label in sorted(map(file_label, texts))}
     general = []
-    for line in errors:
-        name, _sep, message = line.partition(": ")
-        if name in by_file:
-            by_file[name].append(message)
+    for label, message in problems:
+        if label in by_file:
+            by_file[label].append(message)
         else:
-            general.append(line)
+            general.append(f"{label}: {message}" if label else message)
     outcome = {}
     if result is not None:
         outcome = {slug: "created" for slug in result.created}
         outcome |= {slug: "changed" for slug in result.changed}
         outcome |= {slug: "unchanged" for slug in result.unchanged}
     files = [
-        {"name": name, "errors": messages_, "outcome": outcome.get(Path(name).stem)}
-        for name, messages_ in by_file.items()
+        {"name": label, "errors": errors, "outcome": outcome.get(label.removesuffix(".yaml"))}
+        for label, errors in by_file.items()
     ]
     return {"files": files, "general": general, "valid": result is not None, "result": result}
 
@@ -162,9 +225,7 @@ def check(texts: dict[str, str]) -> dict[str, Any]:
 def apply(texts: dict[str, str]) -> tuple[LoadResult, int]:
     """Load all files in one transaction; re-match each measure whose published version changed."""
     before = dict(Policy.objects.values_list("slug", "current_version_id"))
-    with tempfile.TemporaryDirectory() as tmp:
-        _write(texts, Path(tmp))
-        result = catalogue_load(directory=Path(tmp), language=language())
+    result = catalogue_load(texts=texts, language=language())
     rematched = 0
     for policy in Policy.objects.filter(slug__in=[*result.created, *result.changed]):
         if (
@@ -180,17 +241,22 @@ def import_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> Htt
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     allowed = can_publish(request.user)
+    if request.method == "POST" and not allowed:
+        # Checking runs the whole import (rolled back): the same right as importing, publishing.
+        raise PermissionDenied
     form = CatalogueUploadForm()
     report = None
     bundle = ""
+    status = 200
     if request.method == "POST" and request.POST.get("action") == "apply":
-        if not allowed:
-            raise PermissionDenied  # applying publishes: the same right as publishing
-        texts = json.loads(request.POST.get("bundle") or "{}")
         try:
-            result, rematched = apply(texts)
+            result, rematched = apply(bundle_read(request.POST.get("bundle", "")))
+        except BundleError as exc:
+            messages.error(request, str(exc))
+            status = 400
         except CatalogueError:
             messages.error(request, _("目录未通过检查，未做任何更改。请重新上传。"))
+            status = 400
         else:
             messages.success(
                 request,
@@ -209,7 +275,14 @@ def import_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> Htt
                 form.add_error("uploads", str(exc))
             else:
                 report = check(texts)
-                bundle = json.dumps(texts, ensure_ascii=False)
+                if report["valid"]:
+                    bundle = bundle_sign(texts)
+                    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+                    if limit is not None and len(bundle) + FORM_OVERHEAD > limit:
+                        bundle, report["valid"] = "", False
+                        report["general"].append(
+                            _("检查通过的文件太多或太大，无法一次导入：请分几次上传。")
+                        )
     context = page_context(
         model_admin,
         request,
@@ -219,7 +292,7 @@ def import_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> Htt
         bundle=bundle,
         user_can_publish=allowed,
     )
-    return TemplateResponse(request, "admin/policies/policy/import.html", context)
+    return TemplateResponse(request, "admin/policies/policy/import.html", context, status=status)
 
 
 def export_view(model_admin: admin.ModelAdmin[Any], request: HttpRequest) -> HttpResponse:

@@ -97,6 +97,26 @@ def test_it_cannot_hold_two_published_versions_of_one_policy(loaded: None) -> No
         PolicyVersion.objects.filter(pk=draft.pk).update(status=VersionStatus.PUBLISHED)
 
 
+def test_it_cannot_hold_two_open_drafts_of_one_policy(loaded: None) -> None:
+    policy = Policy.objects.get(slug="loan-rd")
+    policy_version_draft(policy=policy)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PolicyVersion.objects.filter(pk=policy.current_version_id).update(
+            status=VersionStatus.DRAFT
+        )
+
+
+def test_it_returns_the_open_draft_rather_than_a_second_one(loaded: None) -> None:
+    policy = Policy.objects.get(slug="loan-rd")
+    first = policy_version_draft(policy=policy)
+
+    again = policy_version_draft(policy=Policy.objects.get(slug="loan-rd"))
+
+    assert again.pk == first.pk
+    assert policy.versions.filter(status=VersionStatus.DRAFT).count() == 1
+
+
 def test_it_retires_a_policy_and_removes_its_matches(loaded: None) -> None:
     policy = Policy.objects.get(slug="lifecycle-one-stop-service")
     with TestCase.captureOnCommitCallbacks(execute=True):
