@@ -34,6 +34,25 @@ def current_request_id() -> str | None:
     return _request_id.get()
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    return named or (f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}")
+
+
+class PlainFormatter(logging.Formatter):
+    """The plain one-line format, with control characters in the message escaped: a request
+    path holding %0a must not start a forged line of its own. (A traceback, added after the
+    message, keeps its lines.) The JSON format needs nothing: JSON escapes them itself."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        line = super().formatMessage(record)
+        return _CONTROL.sub(_escape, line)
+
+
 class RequestIdFilter(logging.Filter):
     """Gives every record a `request_id` attribute ("-" outside a request or task)."""
 

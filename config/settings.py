@@ -81,6 +81,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+# A kept connection is checked before a request reuses it: after the database has dropped it
+# (a restart, a terminated backend) the request opens a new one instead of failing.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env.str("REDIS_URL", default="")
@@ -151,6 +154,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT",
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/minute")
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)  # larger: 413
 API_MAX_SUBJECTS = env.int("API_MAX_SUBJECTS", default=500)  # people, and loans, per profile
+# A chunked body (no Content-Length) is read up to this size and one byte more (config.chunked);
+# the API's and Django's own limits then refuse what is too large.
+REQUEST_MAX_CHUNKED_BYTES = env.int("REQUEST_MAX_CHUNKED_BYTES", default=8 * 1024 * 1024)
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -223,8 +229,10 @@ REMATCH_RESEND_AFTER_SECONDS = env.int("REMATCH_RESEND_AFTER_SECONDS", default=3
 # Defaults suit local work and the test suite (plain HTTP); production turns HTTPS on through the
 # environment (docker-compose.yml does), and `manage.py check --deploy` is then clean.
 INSTALLED_APPS += ["axes", "csp"]
-# First: the request id and the access line cover every other middleware.
+# First: the request id and the access line cover every other middleware. Then the body size
+# check, before anything reads a body.
 MIDDLEWARE.insert(0, "config.logging.RequestIdMiddleware")
+MIDDLEWARE.insert(1, "policy_match.api_support.RequestBodyMiddleware")
 # Axes last, as its documentation requires: it turns a lockout into the 429 response.
 MIDDLEWARE += ["config.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
 # Axes first, so a locked-out client is refused before its password is even checked.
@@ -319,7 +327,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {
+            "()": "config.logging.PlainFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(levelname)s %(name)s %(message)s",

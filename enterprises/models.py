@@ -1,4 +1,6 @@
+import re
 from collections.abc import Collection
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -9,6 +11,47 @@ from simple_history.models import HistoricalRecords
 from stdnum.cn import uscc
 
 from .fields import fact_field
+
+
+def normalize_credit_code(value: str | None) -> str | None:
+    """A code as stored: upper case, without surrounding spaces; None for no code. The check
+    digit is computed over upper-case letters, and two spellings of one code are one code."""
+    if value is None:
+        return None
+    return value.strip().upper() or None
+
+
+_CONTROL = r"\x00-\x1f\x7f-\x9f"
+# Spaces and the usual invisible format characters (soft hyphen, zero-width and direction
+# marks, word joiners, the byte-order mark): none of them alone makes a name readable.
+_INVISIBLE = r"\s\u00ad\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+# The rule as one pattern, which the API's schema states as it is.
+VISIBLE_NAME_PATTERN = f"^[^{_CONTROL}]*[^{_CONTROL}{_INVISIBLE}][^{_CONTROL}]*$"
+_VISIBLE_NAME = re.compile(VISIBLE_NAME_PATTERN)
+_HAS_CONTROL = re.compile(f"[{_CONTROL}]")
+
+
+def validate_visible_name(value: str) -> None:
+    """A name needs something to read, and no control characters (a newline, a tab, an
+    escape) anywhere: VISIBLE_NAME_PATTERN."""
+    if not value:
+        return
+    if _HAS_CONTROL.search(value):
+        raise ValidationError(_("不能包含控制字符（如换行）"), code="control_character")
+    if not _VISIBLE_NAME.fullmatch(value):
+        raise ValidationError(_("应包含可见的文字"), code="invisible")
+
+
+class CreditCodeField(models.CharField):
+    """A 统一社会信用代码 column that stores, and looks up, the normalised code."""
+
+    def to_python(self, value: object) -> str | None:
+        text = super().to_python(value)
+        return normalize_credit_code(text)
+
+    def get_prep_value(self, value: object) -> object:
+        value = super().get_prep_value(value)
+        return normalize_credit_code(value) if isinstance(value, str) else value
 
 
 def validate_credit_code(value: str) -> None:
@@ -52,10 +95,12 @@ class PartnerAPIKey(AbstractAPIKey):
 
 
 class Enterprise(models.Model):
-    name = models.CharField(_("企业名称"), max_length=200)
-    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    name = models.CharField(_("企业名称"), max_length=200, validators=[validate_visible_name])
+    name_en = models.CharField(
+        _("英文名称"), max_length=200, blank=True, validators=[validate_visible_name]
+    )
     # NULL, not "", for "no code": NULLs never collide in the unique constraints below.
-    credit_code = models.CharField(  # noqa: DJ001
+    credit_code = CreditCodeField(
         _("统一社会信用代码"),
         max_length=18,
         null=True,
@@ -80,6 +125,8 @@ class Enterprise(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # One more on every save: the API's ETag, so that a partner can tell a concurrent edit.
+    revision = models.PositiveIntegerField(_("修订号"), default=0, editable=False)
 
     registered_district = fact_field("registered_district")
     registered_on = fact_field("registered_on")
@@ -138,6 +185,13 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.revision += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "revision"}
+        super().save(*args, **kwargs)
+
     def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         # Django reports a conditional constraint on no field; the admin form and the API
         # should show this one on the credit code field, where it can be fixed.
@@ -162,7 +216,9 @@ class Person(models.Model):
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="people"
     )
     ref = models.CharField(_("编号"), max_length=40)
-    name = models.CharField(_("姓名（选填）"), max_length=100, blank=True)
+    name = models.CharField(
+        _("姓名（选填）"), max_length=100, blank=True, validators=[validate_visible_name]
+    )
 
     degree = fact_field("degree")
     graduated_on = fact_field("graduated_on")

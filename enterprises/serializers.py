@@ -6,9 +6,12 @@ An enterprise's body is the /match/ profile ({enterprise, people, loans}) plus i
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -19,7 +22,6 @@ from policy_match.models import Match, MatchStatus
 from policy_match.profile import Profile
 from policy_match.rules import FACTS
 from policy_match.serializers import (
-    NO_NUL,
     EnterpriseFactsInputSerializer,
     LoanInputSerializer,
     MatchSubjectOutputSerializer,
@@ -28,36 +30,74 @@ from policy_match.serializers import (
     validate_profile,
 )
 
-from .models import Enterprise, Loan, Person, validate_credit_code
+from .models import (
+    VISIBLE_NAME_PATTERN,
+    Enterprise,
+    Loan,
+    Person,
+    normalize_credit_code,
+    validate_credit_code,
+    validate_visible_name,
+)
 
 _IDENTITY = ("name", "name_en", "credit_code")
 _PROFILE = ("enterprise", "people", "loans")
 
 
+def _wire(values: dict[str, Any]) -> dict[str, Any]:
+    """Stored values as a request sends them (decimals and dates as strings)."""
+    return {
+        name: value.isoformat() if isinstance(value, date) else
+        str(value) if isinstance(value, Decimal) else value
+        for name, value in values.items()
+    }  # fmt: skip
+
+
 def profile_as_data(profile: Profile) -> dict[str, Any]:
     """A stored profile in request form, the base a PATCH is applied to."""
     return {
-        "enterprise": dict(profile.enterprise),
-        "people": [{"ref": ref, **values} for ref, values in profile.people],
-        "loans": [{"ref": ref, **values} for ref, values in profile.loans],
+        "enterprise": _wire(dict(profile.enterprise)),
+        "people": [{"ref": ref, **_wire(values)} for ref, values in profile.people],
+        "loans": [{"ref": ref, **_wire(values)} for ref, values in profile.loans],
     }
+
+
+@extend_schema_field(
+    {"type": "string", "maxLength": 200, "pattern": VISIBLE_NAME_PATTERN},
+)
+class NameInputField(serializers.CharField):
+    """A name: something visible, no control characters (VISIBLE_NAME_PATTERN; NUL is one)."""
+
+
+# The form of a code; its check digit no pattern can state (format `uscc` says it is checked).
+CREDIT_CODE_PATTERN = r"^[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}$"
+
+
+@extend_schema_field(
+    {"type": "string", "format": "uscc", "pattern": CREDIT_CODE_PATTERN, "maxLength": 18}
+)
+class CreditCodeInputField(serializers.CharField):
+    pass
 
 
 class EnterpriseInputSerializer(serializers.Serializer):
     """Create (POST) or change (PATCH) an enterprise. In a PATCH, enterprise facts are merged
     (null makes a fact unknown) and `people` / `loans`, when present, replace the lists."""
 
-    name = serializers.CharField(max_length=200, validators=[NO_NUL])
-    name_en = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, validators=[NO_NUL]
+    name = NameInputField(max_length=200, validators=[validate_visible_name])
+    name_en = NameInputField(
+        max_length=200, required=False, allow_blank=True, validators=[validate_visible_name]
     )
-    credit_code = serializers.CharField(
+    credit_code = CreditCodeInputField(
         max_length=18,
         required=False,
         allow_null=True,
         allow_blank=True,
         help_text=(
-            "统一社会信用代码 (18 characters, check digit verified); unique among your enterprises"
+            "统一社会信用代码 (GB 32100-2015): 8 digits, then 10 of 0-9 and A-Y without I, O, S, "
+            "V and Z, the last being the check digit (weighted sum modulo 31), which is "
+            "verified; lower case is read as upper case; null or empty for none. Unique among "
+            "your enterprises."
         ),
     )
     enterprise = EnterpriseFactsInputSerializer(required=False)
@@ -82,8 +122,8 @@ class EnterpriseInputSerializer(serializers.Serializer):
                 continue
             except serializers.ValidationError as exc:
                 errors[name] = " ".join(str(item) for item in exc.detail)
-        if identity.get("credit_code") == "":
-            identity["credit_code"] = None
+        if "credit_code" in identity:
+            identity["credit_code"] = normalize_credit_code(identity["credit_code"])
         if identity.get("credit_code") and "credit_code" not in errors:
             try:
                 validate_credit_code(identity["credit_code"])
@@ -97,7 +137,9 @@ class EnterpriseInputSerializer(serializers.Serializer):
             "loans": data.get("loans", base["loans"]),
         }
         try:
-            profile = validate_profile(merged, language=self.context["language"])
+            profile = validate_profile(
+                merged, language=self.context["language"], as_of=timezone.localdate()
+            )
         except serializers.ValidationError as exc:
             errors = {**cast(dict[str, str], exc.detail), **errors}
         if errors:

@@ -74,7 +74,9 @@ def demo_enterprises_load(*, path: Path) -> int:
         where = f"{path.name}: [{i}]"
         try:
             validate_credit_code(item["credit_code"])
-            profile = Profile.from_data({k: item.get(k) for k in ("enterprise", "people", "loans")})
+            profile = Profile.from_data(
+                {k: item[k] for k in ("enterprise", "people", "loans") if k in item}
+            )
         except ProfileError as exc:
             errors += [f"{where}.{p}: {m}" for p, m in exc.messages("en").items()]
             continue

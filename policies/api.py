@@ -73,7 +73,7 @@ class PolicyFilter(django_filters.FilterSet):
             # As enforced: at most 100 characters, and no NUL (as for every text).
             OpenApiParameter(
                 "q",
-                {"type": "string", "maxLength": 100, "pattern": NO_NUL_PATTERN},
+                {"type": "string", "minLength": 1, "maxLength": 100, "pattern": NO_NUL_PATTERN},
                 OpenApiParameter.QUERY,
                 description="text in the name, summary or slug",
             ),
@@ -96,7 +96,13 @@ class PolicyListApi(LanguageMixin, ListAPIView):
         description="The rule comes as JSON (design §4 grammar) and as sentences.",
         parameters=[
             LANGUAGE_PARAMETER,
-            OpenApiParameter("slug", str, OpenApiParameter.PATH, description="measure slug"),
+            # As the URL and the column take it: a slug of at most 80 characters.
+            OpenApiParameter(
+                "slug",
+                {"type": "string", "maxLength": 80, "pattern": r"^[-a-zA-Z0-9_]+$"},
+                OpenApiParameter.PATH,
+                description="measure slug",
+            ),
         ],
         responses={200: PolicyDetailOutputSerializer, **errors(401, 403, 404, 429)},
     )

@@ -65,8 +65,11 @@ class PartnerKeyScheme(OpenApiAuthenticationExtension):
 _ERROR_MEANINGS = {
     400: "invalid input: `errors` names each field path (code invalid, parse_error)",
     401: "no API key, or an unknown, revoked or expired one",
-    403: "signed in, but neither staff nor a partner key",
+    403: "signed in, but neither staff nor a partner key, or staff without the admin's "
+    "permission for this (code permission_denied)",
     404: "no such object, or another partner's",
+    411: "a chunked body the server could not read: send Content-Length (code length_required)",
+    412: "If-Match names a revision the enterprise is no longer at (code precondition_failed)",
     413: "body larger than the limit (code payload_too_large)",
     415: "the body is not application/json",
     429: "too many requests for this key: wait Retry-After seconds (code throttled)",
@@ -216,12 +219,12 @@ class MatchCreateApi(LanguageMixin, APIView):
         description=(
             "One result line per measure and subject (a person or loan measure gets a line per "
             "person or loan): eligible, ineligible or undetermined, with the money at stake, a "
-            "reason per condition and the facts still missing. Every fact is optional: null (or "
-            '"") means unknown. Nothing is stored.'
+            "reason per condition and the facts still missing. Every fact is optional: absent "
+            "or null means unknown. Nothing is stored."
         ),
         parameters=[LANGUAGE_PARAMETER],
         request=MatchInputSerializer,
-        responses={200: MatchOutputSerializer, **errors(400, 401, 403, 413, 415, 429)},
+        responses={200: MatchOutputSerializer, **errors(400, 401, 403, 411, 413, 415, 429)},
         examples=[
             OpenApiExample(
                 "Robotics start-up (design §7)", value=MATCH_REQUEST_EXAMPLE, request_only=True

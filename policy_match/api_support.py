@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import cache as cache_on_first_use
 from typing import Any
@@ -18,8 +18,9 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, get_supported_language_variant
@@ -37,6 +38,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.utils import encoders
 from rest_framework_api_key.permissions import KeyParser
 
+from config.chunked import UNREADABLE
 from enterprises.models import Partner, PartnerAPIKey
 
 from .rules import normalize_language
@@ -65,13 +67,28 @@ def request_language() -> str:
     return normalize_language(get_language())
 
 
+def check_query_params(request: Request) -> None:
+    """One value per query parameter, and not an empty one: `?page=1&page=2` or `?active_on=`
+    would otherwise be read as the last value or as no filter, silently."""
+    errors = {}
+    for name, values in request.query_params.lists():
+        if len(values) > 1:
+            errors[name] = _("只能给出一次")
+        elif values[0].strip() == "":
+            errors[name] = _("不能为空：不需要时请省略此参数")
+    if errors:
+        raise exceptions.ValidationError(errors)
+
+
 class LanguageMixin:
     """Activates the Accept-Language language for the whole request: our messages, DRF's,
-    translated model fields and choice labels all follow it."""
+    translated model fields and choice labels all follow it. Then checks the query string
+    (check_query_params), so its errors come in that language too."""
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         translation.activate(header_language(request))
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        check_query_params(request)
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
@@ -146,13 +163,37 @@ def request_partner(request: Request) -> Partner | None:
     return request.auth.partner if isinstance(request.auth, PartnerAPIKey) else None
 
 
+# What a staff session needs, per method, on each model a view names in `staff_models`: the
+# admin's own model permissions, so that no permission is wider in the API than in the admin.
+_STAFF_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+
+
 class IsPartnerOrStaff(BasePermission):
-    """A partner key, or a staff session (for the browsable API)."""
+    """A partner key, or a staff session (for the browsable API) holding the admin's model
+    permissions for what the view reads or writes (`staff_models`: view for GET, add for POST,
+    change for PATCH, delete for DELETE). Views without `staff_models` serve only what the
+    public pages show too (the published catalogue, the fact registry, matching a profile)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if isinstance(request.auth, PartnerAPIKey):
             return True
-        return bool(request.user and request.user.is_staff)
+        user = request.user
+        if not (user and user.is_active and user.is_staff):
+            return False
+        models = getattr(view, "staff_models", ())
+        action = _STAFF_ACTIONS.get(request.method or "", "change")
+        needed = [f"{m._meta.app_label}.{action}_{m._meta.model_name}" for m in models[:1]]
+        # Reading a model beside the main one (an enterprise's matches) needs its view right.
+        needed += [f"{m._meta.app_label}.view_{m._meta.model_name}" for m in models[1:]]
+        return user.has_perms(needed)
 
 
 @cache_on_first_use
@@ -225,13 +266,20 @@ class PageNumberPagination(pagination.PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
             if parameter["name"] == self.page_query_param:
-                parameter["schema"]["minimum"] = 1
+                # Bounded so that no schema-valid URL outgrows a server's request line.
+                parameter["schema"].update(minimum=1, maximum=2**31 - 1)
         return parameters
 
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "payload_too_large"
+
+
+def _too_large() -> PayloadTooLarge:
+    return PayloadTooLarge(
+        _("请求体过大：最多 %(limit)s 字节") % {"limit": settings.API_MAX_BODY_BYTES}
+    )
 
 
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
@@ -285,18 +333,52 @@ class LimitedJSONParser(JSONParser):
         limit: int = settings.API_MAX_BODY_BYTES
         request = (parser_context or {}).get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        too_large = PayloadTooLarge(_("请求体过大：最多 %(limit)s 字节") % {"limit": limit})
+        too_large = _too_large()
         if declared and declared.isdigit() and int(declared) > limit:
             raise too_large
         raw = stream.read(limit + 1)
         if len(raw) > limit:
             raise too_large
         try:
-            return json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
+            data = json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
         except (ValueError, RecursionError) as exc:
             raise exceptions.ParseError(
                 _("请求体不是有效的 JSON：%(error)s") % {"error": exc}
             ) from exc
+        if _MAY_HOLD_SURROGATE.search(raw):
+            path = surrogate_path(data)
+            if path is not None:
+                raise exceptions.ValidationError(
+                    {path: _("含有无效的 Unicode 字符（单独的代理项）")}
+                )
+        return data
+
+
+# A lone surrogate (half of a UTF-16 pair) is no character: it cannot be stored or encoded as
+# UTF-8. JSON can only carry one as a \uD800-\uDFFF escape (or as raw surrogate bytes, which
+# json.loads lets through), so bodies without either skip the walk below.
+_MAY_HOLD_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_path(data: Any, prefix: str = "") -> str | None:
+    """The field path of the first key or text holding a lone surrogate, if any."""
+    if isinstance(data, str):
+        return prefix if _SURROGATE.search(data) else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if _SURROGATE.search(key):
+                return prefix or "."
+            found = surrogate_path(value, path)
+            if found is not None:
+                return found
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            found = surrogate_path(item, f"{prefix}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def error_paths(detail: Any, prefix: str = "") -> dict[str, str]:
@@ -339,6 +421,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):  # Django's own limit, if ever below the API's
+        exc = _too_large()
     response = exception_handler(exc, context)
     if response is None:
         # Not an API error: log it and still answer in the one JSON shape.
@@ -355,7 +439,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, exceptions.NotAuthenticated):
         detail = _("缺少 API 密钥：请在请求头加入 Authorization: Api-Key <密钥>")
     elif isinstance(exc, exceptions.PermissionDenied):
-        detail = _("需要合作方 API 密钥或工作人员登录")
+        user = getattr(context.get("request"), "user", None)
+        detail = (
+            _("您的工作人员账号没有此操作的权限（与管理后台的权限相同）")
+            if user is not None and user.is_staff
+            else _("需要合作方 API 密钥或工作人员登录")
+        )
     else:
         raw = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         detail = str(raw) if not isinstance(raw, dict | list) else json.dumps(raw)
@@ -363,12 +452,45 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     return response
 
 
+def _json_error(request: HttpRequest, status_code: int, code: str, detail: str) -> JsonResponse:
+    """An error in the API's shape and the header's language, outside any DRF view."""
+    response = JsonResponse(
+        error_body(code, detail), status=status_code, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Language"] = request_language()
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
+
+
 @csrf_exempt  # an unknown path is a 404 for every method, never a CSRF page
 def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Unknown paths under /api/ answer in the API's error shape, not an HTML page."""
     translation.activate(header_language(request))
-    body = error_body("not_found", _("没有这个接口：%(path)s") % {"path": request.path})
-    response = JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
-    response["Content-Language"] = request_language()
-    patch_vary_headers(response, ("Accept-Language",))
-    return response
+    return _json_error(
+        request, 404, "not_found", _("没有这个接口：%(path)s") % {"path": request.path}
+    )
+
+
+class RequestBodyMiddleware:
+    """Refuses, before anything reads it, a body the API would not read whole: larger than
+    API_MAX_BODY_BYTES (413; Django itself would raise RequestDataTooBig at 2.5 MB, a 500),
+    or chunked where the server could not decode it (411, never read as an empty body; see
+    config.chunked). Pages keep Django's own limits; a chunked page request is refused too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        api = request.path_info.startswith("/api/")
+        unreadable = bool(request.META.get(UNREADABLE))
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        too_large = api and declared.isdigit() and int(declared) > settings.API_MAX_BODY_BYTES
+        if not (unreadable or too_large):
+            return self.get_response(request)
+        with translation.override(header_language(request)):
+            if too_large:
+                return _json_error(request, 413, "payload_too_large", str(_too_large().detail))
+            detail = _("不支持分块传输的请求体：请发送 Content-Length")
+            if api:
+                return _json_error(request, 411, "length_required", detail)
+            return HttpResponse(detail, status=411, content_type="text/plain; charset=utf-8")

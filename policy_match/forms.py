@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.models import validate_visible_name
 from policies.models import Category, SubjectType
 
 from .rules import Fact, Kind, Subject, facts_for
@@ -49,34 +50,45 @@ class FactIntegerField(forms.IntegerField):
         return super().to_python(_number_text(value))
 
 
-class FactMoneyField(forms.DecimalField):
+class _FiniteDecimalField(forms.DecimalField):
+    """Refuses NaN and infinities while reading the text, with the field's own message.
+
+    Django's DecimalField refuses them later, in validate(), passing the value as a message
+    parameter: a message holding a literal "%" (3.5%) then fails to format, a 500 on every
+    later load of a step whose saved answer is "NaN"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            result = self.read(_number_text(value))
+        except InvalidOperation:  # sNaN in arithmetic, or a text Decimal cannot read
+            result = Decimal("NaN")
+        if result is not None and not result.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return result
+
+    def read(self, text: str) -> Decimal | None:
+        return super().to_python(text)
+
+
+class FactMoneyField(_FiniteDecimalField):
     """Yuan: thousands separators, ¥ and 元 are allowed in what people type."""
 
     default_error_messages = {"invalid": _("请填写金额（元），例如 3000000")}
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **kwargs)
 
-    def to_python(self, value: Any) -> Any:
-        return super().to_python(_number_text(value))
-
-
-class FactRatioField(forms.DecimalField):
+class FactRatioField(_FiniteDecimalField):
     """A ratio (0.035 = 3.5 %); "3.5%" is read as a percentage."""
 
     default_error_messages = {"invalid": _("请填写小数（如 0.035）或百分比（如 3.5%）")}
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **kwargs)
-
-    def to_python(self, value: Any) -> Any:
-        text = _number_text(value).replace("％", "%")
+    def read(self, text: str) -> Decimal | None:
+        text = text.replace("％", "%")
         if not text.endswith("%"):
-            return super().to_python(text)
-        try:
-            return Decimal(text[:-1]) / 100
-        except InvalidOperation:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            return super().read(text)
+        return Decimal(text[:-1]) / 100
 
 
 def _bool(value: str) -> bool:
@@ -176,6 +188,7 @@ class EnterpriseForm(FactForm):
         help_text=_("打印结果时显示；登录后作为保存的企业名称"),
         required=False,
         max_length=200,
+        validators=[validate_visible_name],
     )
     field_order = ["enterprise_name"]
 

@@ -39,7 +39,13 @@ class Profile:
         unknown = sorted(set(data) - {"enterprise", "people", "loans", "as_of"})
         for key in unknown:
             errors[key] = Text(f"未知的字段“{key}”", f"unknown field '{key}'")
-        enterprise = _values(data.get("enterprise") or {}, Subject.ENTERPRISE, "enterprise", errors)
+        # An absent section is empty; a section sent as null is a mistake (the schema says
+        # none is nullable), never a way to wipe it: a fact set to null is how one fact
+        # becomes unknown.
+        for key in ("enterprise", "people", "loans"):
+            if key in data and data[key] is None:
+                errors[key] = Text("不能为 null：不填请省略此项", "may not be null: leave it out")
+        enterprise = _values(data.get("enterprise", {}), Subject.ENTERPRISE, "enterprise", errors)
         people = _subjects(data.get("people"), Subject.PERSON, "people", "p", errors)
         loans = _subjects(data.get("loans"), Subject.LOAN, "loans", "l", errors)
         if errors:
@@ -73,6 +79,18 @@ class Profile:
             tuple((ref, known(v, _FIELDS[Subject.LOAN])) for ref, v in loans),
         )
 
+    def date_problems(self, as_of: date, language: str | None) -> dict[str, str]:
+        """Dates that cannot be true on `as_of`, by field path: a company registered after
+        it (a "younger than 3 years" measure would take 9999-12-31 for a new company)."""
+        registered = self.enterprise.get("registered_on")
+        if registered is not None and registered > as_of:
+            text = Text(
+                f"不能晚于评估日期 {as_of.isoformat()}",
+                f"may not be after the evaluation date {as_of.isoformat()}",
+            )
+            return {"enterprise.registered_on": text.get(language)}
+        return {}
+
     def contexts(
         self, as_of: date
     ) -> tuple[Values, list[tuple[str, Values]], list[tuple[str, Values]]]:
@@ -89,6 +107,8 @@ _FIELDS = {s: {f.name: f for f in facts_for(s, derived=False)} for s in Subject}
 
 
 def _values(raw: Any, subject: Subject, path: str, errors: dict[str, Text]) -> Values:
+    if raw is None:  # reported by from_data
+        return {}
     if not isinstance(raw, dict):
         errors[path] = Text("应为 JSON 对象", "expected a JSON object")
         return {}

@@ -110,7 +110,11 @@ def rematch_chunk_run(*, chunk_id: int) -> int:
             # a commit lost in a crash (at most a fraction of a second) leaves the chunk
             # pending and the sweeper runs it again; nothing is lost, only redone.
             cursor.execute("SET LOCAL synchronous_commit = off")
-    chunk = RematchChunk.objects.select_for_update().select_related("run__policy").get(pk=chunk_id)
+    # Only the chunk's own row is locked (of self): locking the joined policy row for the whole
+    # chunk made every API write of a result for that policy wait on it, and deadlock.
+    chunk = (
+        RematchChunk.objects.select_for_update(of=("self",)).select_related("run").get(pk=chunk_id)
+    )
     if chunk.done_at is not None:
         return chunk.rows
     run = chunk.run

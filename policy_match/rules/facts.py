@@ -246,7 +246,10 @@ _FACTS: tuple[Fact, ...] = (
         E,
         DT,
         _t("成立日期", "Date of incorporation"),
-        _t("营业执照上的成立日期", "Date of establishment on the business licence"),
+        _t(
+            "营业执照上的成立日期（不晚于评估日期）",
+            "Date of establishment on the business licence (not after the evaluation date)",
+        ),
     ),
     Fact(
         "registered_capital",

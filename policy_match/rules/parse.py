@@ -53,6 +53,9 @@ def _join(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def coerce_value(fact: Fact, raw: Any, path: str) -> Any:
     """One value for `fact`, normalised to its Python type, or RuleError naming `path`."""
     kind = fact.kind
@@ -66,7 +69,7 @@ def coerce_value(fact: Fact, raw: Any, path: str) -> Any:
             raise wrong
         if isinstance(raw, int):
             return raw
-        if isinstance(raw, str) and re.fullmatch(r"-?\d+", raw.strip()):
+        if isinstance(raw, str) and re.fullmatch(r"-?[0-9]+", raw.strip()):
             try:
                 return int(raw)
             except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
@@ -87,7 +90,9 @@ def coerce_value(fact: Fact, raw: Any, path: str) -> Any:
             raise wrong
         if isinstance(raw, date):
             return raw
-        if isinstance(raw, str):
+        # Only the extended calendar form: Python also reads 20240301 and 2026-W01-1, which a
+        # careless client may send by mistake and which nothing else in the API accepts.
+        if isinstance(raw, str) and ISO_DATE.fullmatch(raw.strip()):
             try:
                 return date.fromisoformat(raw.strip())
             except ValueError:

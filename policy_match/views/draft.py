@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, QueryDict
+from django.utils import timezone
 
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_profile
@@ -162,14 +163,16 @@ def draft_check(draft: Draft, language: str) -> CheckedDraft:
     profile = None
     try:
         profile = Profile.from_data(body)
+        problems = profile.date_problems(timezone.localdate(), language)
     except ProfileError as exc:
-        for path, message in exc.messages(language).items():
-            form, name = _field_for(path, enterprise, people, loans)
-            if form is not None and name in form.fields and name not in form.errors:
-                form.add_error(name, message)
-            elif form is not None:
-                form.add_error(None, message)
-        valid = False
+        problems = exc.messages(language)
+    for path, message in problems.items():
+        form, name = _field_for(path, enterprise, people, loans)
+        if form is not None and name in form.fields and name not in form.errors:
+            form.add_error(name, message)
+        elif form is not None:
+            form.add_error(None, message)
+    valid = valid and not problems
     return CheckedDraft(enterprise, people, loans, profile if valid else None, body)
 
 

@@ -125,7 +125,10 @@ def test_it_stores_nothing(catalogue: None, api_client: APIClient) -> None:
         ({"enterprise": {"industry": "mining"}}, "enterprise.industry", "mining"),
         ({"people": [{}, {"graduated_on": "2025-02-30"}]}, "people[1].graduated_on", "日期"),
         ({"loans": [{"amount": "-5.00"}]}, "loans[0].amount", "负数"),
-        ({"loans": [{"amount": "1e30"}]}, "loans[0].amount", "数值过大"),
+        ({"loans": [{"amount": "1" + "0" * 30}]}, "loans[0].amount", "数值过大"),
+        ({"loans": [{"amount": "1e30"}]}, "loans[0].amount", "以字符串表示的金额"),
+        ({"loans": [{"amount": ""}]}, "loans[0].amount", "null"),
+        ({"enterprise": {"employee_count": "8"}}, "enterprise.employee_count", "整数"),
         ({"enterprise": {"employee_count": 10**12}}, "enterprise.employee_count", "数值过大"),
         ({"enterprise": {"enterprise_age_years": 2}}, "enterprise.enterprise_age_years", "计算"),
         ({"as_of": "tomorrow"}, "as_of", "日期"),
@@ -202,12 +205,20 @@ def test_it_refuses_a_form_post_with_415(api_client: APIClient) -> None:
     assert response.json()["code"] == "unsupported_media_type"
 
 
-def test_it_accepts_money_sent_as_a_json_number(catalogue: None, api_client: APIClient) -> None:
+def test_it_refuses_money_sent_as_a_json_number_with_the_form_it_wants(
+    api_client: APIClient,
+) -> None:
+    # The schema says a decimal string: a JSON number (a float to most clients) is refused,
+    # so that no amount is silently rounded on its way.
     body = {**EXAMPLE, "loans": [{**EXAMPLE["loans"][0], "amount": 3000000.0}]}
 
-    response = api_client.post(URL, body, format="json")
+    response = api_client.post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "loans[0].amount": "expected an amount in yuan as a string, at most 14 digits and 2 "
+        'decimals, e.g. "30000.00"'
+    }
 
 
 def test_it_works_for_every_partner_key(

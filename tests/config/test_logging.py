@@ -93,3 +93,25 @@ def test_it_writes_one_json_line_per_task(task_log: io.StringIO) -> None:
     # Outside a request, the task's own id ties its lines together.
     assert line["request_id"] == result.id
     assert isinstance(line["duration_ms"], float)
+
+
+def test_it_escapes_a_newline_in_a_path_so_that_no_line_can_be_forged(
+    run_django: RunDjango,
+) -> None:
+    # #12.14: /a%0a… made the plain access line end early and print a line of the caller's.
+    forged = "2026-01-01 00:00:00,000 INFO policy_match.access [x] GET /admin/ 200 1.00ms"
+    script = (
+        "import django, urllib.parse; django.setup()\n"
+        "from django.test import Client\n"
+        f"Client().get('/nowhere' + urllib.parse.quote('\\n' + {forged!r}, safe='/'))\n"
+    )
+
+    result = run_django("-c", script, env={"DJANGO_LOG_FORMAT": "plain"})
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    access = [line for line in lines if line.split()[3:4] == ["policy_match.access"]]
+    assert len(access) == 1
+    assert "GET /nowhere\\n2026-01-01 00:00:00,000 INFO" in access[0]
+    assert access[0].split()[-2] == "404"
+    assert not any(line.startswith("2026-01-01 00:00:00,000") for line in lines)
