@@ -94,3 +94,35 @@ def test_it_serves_redoc_from_local_assets() -> None:
     assert all(finders.find(asset.removeprefix("/static/")) for asset in assets)
     assert "<script>" not in html
     assert 'spec-url="/api/schema/"' in html
+
+
+# gunicorn refuses a request line (method, URL, version) over 4,094 bytes with 414.
+GUNICORN_REQUEST_LINE = 4094
+
+
+def _longest(schema: dict) -> int:
+    """Bytes of the longest value a parameter schema admits, percent-encoded."""
+    if "enum" in schema:
+        return max(len(str(value)) for value in schema["enum"])
+    kind = schema.get("type")
+    if kind == "integer":
+        return len(str(schema["maximum"]))  # KeyError: an unbounded integer parameter
+    if schema.get("format") == "date":
+        return len("2026-01-01")
+    return schema["maxLength"] * 12  # up to 4 UTF-8 bytes a character, each %XX
+
+
+def test_it_bounds_every_parameter_so_that_no_valid_url_outgrows_the_request_line() -> None:
+    # #12.15: a schema-valid request answered 414 by gunicorn (an unbounded slug).
+    schema = Client().get("/api/schema/?format=json").json()
+
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            params = operation.get("parameters", [])
+            length = len(f"{method.upper()} ") + len(path) + len(" HTTP/1.1")
+            for param in params:
+                if param["in"] == "path":
+                    length += _longest(param["schema"])
+                elif param["in"] == "query":
+                    length += len(param["name"]) + 2 + _longest(param["schema"])
+            assert length < GUNICORN_REQUEST_LINE, (method, path, length)
