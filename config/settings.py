@@ -357,12 +357,14 @@ LOGGING = {
     },
 }
 
-# Celery beat (design §6): retire versions past valid_to, then warn staff of coming deadlines.
+# Celery beat: the daily re-match just after midnight, staff's deadline reminders in the morning.
 POLICY_DEADLINE_REMINDER_DAYS = env.int("POLICY_DEADLINE_REMINDER_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
-    "retire-expired-policy-versions": {
-        "task": "policies.tasks.policy_versions_retire_expired",
-        "schedule": crontab(hour=0, minute=10),  # CELERY_TIMEZONE: Asia/Shanghai
+    # What the new day changes (design §13): versions starting or ending, subjects whose
+    # date-derived conditions cross a threshold (a company turning 3, a person turning 46).
+    "rematch-daily": {
+        "task": "policy_match.tasks.rematch_daily",
+        "schedule": crontab(hour=0, minute=20),  # CELERY_TIMEZONE: Asia/Shanghai
     },
     # Re-match chunks whose task was lost (broker down at publish, worker killed) are resent.
     "resend-stale-rematch-chunks": {

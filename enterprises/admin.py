@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from policy_match.admin.enterprise import (
     EligibleForPolicyFilter,
     UndeterminedForPolicyFilter,
+    changes_table,
     matches_table,
 )
 from policy_match.models import Match, MatchStatus
@@ -54,12 +55,13 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         UndeterminedForPolicyFilter,
     )
     search_fields = ("name", "name_en", "credit_code")
-    readonly_fields = ("matches",)
+    readonly_fields = ("matches", "changes")
     inlines = [PersonInline, LoanInline]
     actions = ["rematch_now"]
     fieldsets = [
         (None, {"fields": [("name", "name_en"), "credit_code", ("owner", "partner")]}),
         (gettext_lazy("匹配结果"), {"fields": ["matches"]}),
+        (gettext_lazy("匹配变化记录"), {"classes": ["collapse"], "fields": ["changes"]}),
         (
             gettext_lazy("企业情况"),
             {"fields": [f.name for f in facts_for(Subject.ENTERPRISE, derived=False)]},
@@ -78,6 +80,10 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("匹配结果"))
     def matches(self, obj: Enterprise) -> Any:
         return matches_table(obj) if obj.pk else "—"
+
+    @admin.display(description=gettext_lazy("匹配变化记录"))
+    def changes(self, obj: Enterprise) -> Any:
+        return changes_table(obj) if obj.pk else "—"
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

@@ -29,7 +29,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,8 +38,9 @@ from rest_framework.views import APIView
 from policy_match.api import LANGUAGE_PARAMETER, errors
 from policy_match.api_support import LanguageMixin, request_language, request_partner
 from policy_match.models import Match, MatchStatus
+from policy_match.records import record_report
 from policy_match.retry import retry_once_on_conflict
-from policy_match.selectors import match_list_for_enterprise
+from policy_match.selectors import match_changes, match_list_for_enterprise, match_records
 from policy_match.services import match_enterprise
 
 from .models import Enterprise, Partner
@@ -47,6 +48,7 @@ from .selectors import enterprise_profile
 from .serializers import (
     EnterpriseInputSerializer,
     EnterpriseMatchOutputSerializer,
+    EnterpriseMatchRecordOutputSerializer,
     EnterpriseOutputSerializer,
     profile_as_data,
 )
@@ -330,3 +332,61 @@ class EnterpriseMatchListApi(LanguageMixin, ListAPIView):
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "language": request_language()}
+
+
+SLUG_PARAMETER = OpenApiParameter(
+    "policy",
+    {"type": "string", "maxLength": 80, "pattern": r"^[-a-zA-Z0-9_]+$"},
+    OpenApiParameter.PATH,
+    description="the measure's slug",
+)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="enterprises_matches_retrieve",
+        summary="What decided one stored result: the decision record",
+        description=(
+            "For each subject (the enterprise, or each person or loan), the version and date "
+            "that decided the stored result, the values it read, a reason per condition "
+            "rendered from the stored outcomes and values (not from today's profile), the "
+            "formula's inputs and amount; and the changes of this result, newest first. "
+            "404 if nothing is stored for this measure."
+        ),
+        parameters=[LANGUAGE_PARAMETER, ID_PARAMETER, SLUG_PARAMETER],
+        responses={200: EnterpriseMatchRecordOutputSerializer, **errors(400, 401, 403, 404, 429)},
+    )
+)
+class EnterpriseMatchDetailApi(LanguageMixin, APIView):
+    staff_models = (Enterprise, Match)
+
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        enterprise = get_object_or_404(_scoped(request), pk=self.kwargs["id"])
+        matches = list(match_records(enterprise=enterprise, slug=self.kwargs["policy"]))
+        if not matches:
+            raise NotFound()
+        language = request_language()
+        changes = match_changes(enterprise=enterprise, policy_id=matches[0].policy_id)[:100]
+        return Response(
+            {
+                "policy": matches[0].policy.slug,
+                "name": matches[0].version.name,
+                "results": [record_report(match=m, language=language) for m in matches],
+                "changes": [
+                    {
+                        "at": change.at,
+                        "cause": change.cause,
+                        "subject": {"type": change.subject_type, "ref": change.subject_ref or None},
+                        "from_status": change.from_status,
+                        "to_status": change.to_status,
+                        "from_amount": _money(change.from_amount),
+                        "to_amount": _money(change.to_amount),
+                    }
+                    for change in changes
+                ],
+            }
+        )
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -127,6 +127,9 @@ class Enterprise(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     # One more on every save: the API's ETag, so that a partner can tell a concurrent edit.
     revision = models.PositiveIntegerField(_("修订号"), default=0, editable=False)
+    # When the whole profile was last matched (every measure): results older than a profile
+    # change are being worked out again. Set without a save (no revision, no history).
+    matched_at = models.DateTimeField(_("上次匹配时间"), null=True, blank=True, editable=False)
 
     registered_district = fact_field("registered_district")
     registered_on = fact_field("registered_on")
@@ -226,7 +229,13 @@ class Person(models.Model):
     hukou_city = fact_field("hukou_city")
     hukou_district = fact_field("hukou_district")
     hukou_transferred_on = fact_field("hukou_transferred_on")
-    age = fact_field("age")
+    # A birth date, not an age: the age is derived on each evaluation date (design §13).
+    born_on = fact_field("born_on")
+    born_on_estimated = models.BooleanField(
+        _("出生日期为估算"),
+        default=False,
+        help_text=_("由旧版保存的年龄估算（年龄减半年），不是本人填写的日期"),
+    )
     is_founder = fact_field("is_founder")
     talent_tier = fact_field("talent_tier")
     works_for_enterprise_since = fact_field("works_for_enterprise_since")

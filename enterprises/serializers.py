@@ -18,15 +18,17 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
 
 from policies.models import Category
-from policy_match.models import Match, MatchStatus
+from policy_match.models import ChangeCause, Match, MatchStatus
 from policy_match.profile import Profile
 from policy_match.rules import FACTS
 from policy_match.serializers import (
     EnterpriseFactsInputSerializer,
     LoanInputSerializer,
+    MatchReasonOutputSerializer,
     MatchSubjectOutputSerializer,
     MissingFactOutputSerializer,
-    PersonInputSerializer,
+    StoredPersonInputSerializer,
+    money_field,
     validate_profile,
 )
 
@@ -101,7 +103,7 @@ class EnterpriseInputSerializer(serializers.Serializer):
         ),
     )
     enterprise = EnterpriseFactsInputSerializer(required=False)
-    people = PersonInputSerializer(many=True, required=False)
+    people = StoredPersonInputSerializer(many=True, required=False)
     loans = LoanInputSerializer(many=True, required=False)
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
@@ -138,7 +140,10 @@ class EnterpriseInputSerializer(serializers.Serializer):
         }
         try:
             profile = validate_profile(
-                merged, language=self.context["language"], as_of=timezone.localdate()
+                merged,
+                language=self.context["language"],
+                as_of=timezone.localdate(),
+                for_storage=True,
             )
         except serializers.ValidationError as exc:
             errors = {**cast(dict[str, str], exc.detail), **errors}
@@ -156,7 +161,9 @@ class EnterpriseFactsOutputSerializer(serializers.ModelSerializer):
 class PersonOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
-        fields = ("ref", *Profile.person_fields())  # no names: minimal personal data
+        # No names: minimal personal data. born_on_estimated: the birth date was worked out
+        # from an age stored before birth dates were kept.
+        fields = ("ref", *Profile.person_fields(), "born_on_estimated")
 
 
 class LoanOutputSerializer(serializers.ModelSerializer):
@@ -207,6 +214,7 @@ class EnterpriseMatchOutputSerializer(serializers.ModelSerializer):
             "amount",
             "missing",
             "version",
+            "evaluated_on",
             "evaluated_at",
         )
 
@@ -221,3 +229,61 @@ class EnterpriseMatchOutputSerializer(serializers.ModelSerializer):
             {"fact": name, "label": FACTS[name].label.get(language) if name in FACTS else name}
             for name in match.missing
         ]
+
+
+class RecordValueOutputSerializer(serializers.Serializer):
+    fact = serializers.CharField(help_text="a fact name of GET /facts/")
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+    value = serializers.JSONField(help_text="as stored (decimals and dates as strings)")
+    shown = serializers.CharField(help_text="the value as a person reads it")
+
+
+class RecordVersionOutputSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    valid_from = serializers.DateField(allow_null=True)
+    valid_to = serializers.DateField(allow_null=True)
+
+
+class RecordConfirmedOutputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(allow_null=True, help_text="null: no version in force")
+    on = serializers.DateField(help_text="the latest evaluation date that gave this result")
+
+
+class RecordFormulaOutputSerializer(serializers.Serializer):
+    inputs = RecordValueOutputSerializer(many=True)
+    amount = money_field(allow_null=True)
+
+
+class MatchRecordOutputSerializer(serializers.Serializer):
+    subject = MatchSubjectOutputSerializer()
+    status = serializers.ChoiceField(choices=MatchStatus.choices)
+    amount = money_field(allow_null=True)
+    version = RecordVersionOutputSerializer(help_text="the version that decided it")
+    evaluated_on = serializers.DateField(help_text="the evaluation date of that decision")
+    confirmed = RecordConfirmedOutputSerializer()
+    recorded = serializers.BooleanField(
+        help_text="false for a result stored before records were kept (no reasons yet)"
+    )
+    inputs = RecordValueOutputSerializer(many=True, help_text="every stored fact it read")
+    reasons = MatchReasonOutputSerializer(many=True, help_text="from the stored outcomes")
+    formula = RecordFormulaOutputSerializer(allow_null=True)
+    missing = MissingFactOutputSerializer(many=True)
+
+
+class MatchChangeOutputSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    cause = serializers.ChoiceField(choices=ChangeCause.choices)
+    subject = MatchSubjectOutputSerializer()
+    from_status = serializers.ChoiceField(choices=MatchStatus.choices, allow_null=True)
+    to_status = serializers.ChoiceField(
+        choices=MatchStatus.choices, allow_null=True, help_text="null: the result was removed"
+    )
+    from_amount = money_field(allow_null=True)
+    to_amount = money_field(allow_null=True)
+
+
+class EnterpriseMatchRecordOutputSerializer(serializers.Serializer):
+    policy = serializers.SlugField()
+    name = serializers.CharField()
+    results = MatchRecordOutputSerializer(many=True, help_text="one per subject")
+    changes = MatchChangeOutputSerializer(many=True, help_text="newest first, at most 100")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from django.core.exceptions import ValidationError
@@ -40,26 +40,41 @@ def enterprise_save_profile(
     enterprise.full_clean(exclude=["owner", "partner"], validate_constraints=False)
     enterprise.validate_constraints(exclude=["owner"])
     enterprise.save()
-    enterprise.people.all().delete()
-    enterprise.loans.all().delete()
-    Person.objects.bulk_create(
-        Person(
-            enterprise=enterprise,
-            ref=ref,
-            name=str(values.get("name") or ""),
-            **_only(values, Profile.person_fields()),
-        )
-        for ref, values in profile.people
-    )
-    Loan.objects.bulk_create(
-        Loan(enterprise=enterprise, ref=ref, **_only(values, Profile.loan_fields()))
-        for ref, values in profile.loans
-    )
+    _replace_rows(enterprise, Person, profile.people, Profile.person_fields())
+    _replace_rows(enterprise, Loan, profile.loans, Profile.loan_fields())
     return enterprise
 
 
-def _only(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: values[name] for name in names if name in values}
+Row = TypeVar("Row", Person, Loan)
+
+
+def _replace_rows(
+    enterprise: Enterprise,
+    model: type[Row],
+    subjects: tuple[tuple[str, dict[str, Any]], ...],
+    names: tuple[str, ...],
+) -> None:
+    """Make the enterprise's people (or loans) exactly `subjects`, keeping the row of each ref
+    that stays: its results and their history stay attached to the same person or loan, and a
+    change elsewhere in the profile is no "lost, then gained" for them."""
+    existing = {row.ref: row for row in model.objects.filter(enterprise=enterprise)}
+    wanted = dict(subjects)
+    model.objects.filter(pk__in=[r.pk for ref, r in existing.items() if ref not in wanted]).delete()
+    kept: list[Row] = []
+    added: list[Row] = []
+    columns = list(names)
+    for ref, values in subjects:
+        row = existing.get(ref) or model(enterprise=enterprise, ref=ref)
+        if isinstance(row, Person) and row.born_on != values.get("born_on"):
+            row.born_on_estimated = False  # a date given now, no longer the estimate
+        for name in names:
+            setattr(row, name, values.get(name))
+        (kept if row.pk else added).append(row)
+    if model is Person:
+        columns.append("born_on_estimated")
+    if kept:
+        model.objects.bulk_update(kept, columns)
+    model.objects.bulk_create(added)
 
 
 @transaction.atomic
@@ -75,7 +90,8 @@ def demo_enterprises_load(*, path: Path) -> int:
         try:
             validate_credit_code(item["credit_code"])
             profile = Profile.from_data(
-                {k: item[k] for k in ("enterprise", "people", "loans") if k in item}
+                {k: item[k] for k in ("enterprise", "people", "loans") if k in item},
+                for_storage=True,
             )
         except ProfileError as exc:
             errors += [f"{where}.{p}: {m}" for p, m in exc.messages("en").items()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
@@ -15,10 +15,10 @@ from policy_match.serializers import NO_NUL_PATTERN
 
 from .models import Category, PolicyVersion, SubjectType, VersionStatus
 from .serializers import PolicyDetailOutputSerializer, PolicyOutputSerializer
+from .versions import in_force_q
 
 
 def _published() -> QuerySet[PolicyVersion]:
-    # The published version of each measure: one row per policy (a DB constraint).
     return (
         PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED)
         .select_related("policy")
@@ -26,11 +26,18 @@ def _published() -> QuerySet[PolicyVersion]:
     )
 
 
+def _current() -> QuerySet[PolicyVersion]:
+    """One version a measure: its current (latest) published version."""
+    return _published().filter(pk=F("policy__current_version_id"))
+
+
 class PolicyFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(field_name="policy__category", choices=Category.choices)
     subject = django_filters.ChoiceFilter(field_name="policy__subject", choices=SubjectType.choices)
     active_on = django_filters.DateFilter(
-        method="filter_active_on", help_text="valid on this date (YYYY-MM-DD)"
+        method="filter_active_on",
+        help_text="the version of each measure in force on this date (YYYY-MM-DD); without it, "
+        "each measure's current (latest) version",
     )
     q = django_filters.CharFilter(
         method="filter_q", max_length=100, help_text="text in the name, summary or slug"
@@ -43,10 +50,7 @@ class PolicyFilter(django_filters.FilterSet):
     def filter_active_on(
         self, queryset: QuerySet[PolicyVersion], name: str, value: date
     ) -> QuerySet[PolicyVersion]:
-        return queryset.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=value),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=value),
-        )
+        return queryset.filter(in_force_q(value))
 
     def filter_q(
         self, queryset: QuerySet[PolicyVersion], name: str, value: str
@@ -86,7 +90,9 @@ class PolicyListApi(LanguageMixin, ListAPIView):
     filterset_class = PolicyFilter
 
     def get_queryset(self) -> QuerySet[PolicyVersion]:
-        return _published()
+        # With active_on, the version of each measure in force that day (dated versions never
+        # overlap: one at most); without, each measure's current version.
+        return _published() if "active_on" in self.request.query_params else _current()
 
 
 @extend_schema_view(
@@ -113,4 +119,4 @@ class PolicyDetailApi(LanguageMixin, RetrieveAPIView):
     lookup_url_kwarg = "slug"
 
     def get_queryset(self) -> QuerySet[PolicyVersion]:
-        return _published()
+        return _current()

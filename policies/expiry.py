@@ -1,21 +1,23 @@
-"""The daily beat work of design §6: retire versions past valid_to, warn staff of deadlines."""
+"""Deadline reminders for staff (beat, daily).
+
+Versions past their valid_to are no longer retired: they stay published, as the history that
+answers an `as_of` in the past (design §13); the daily re-match (policy_match.daily) removes
+or replaces their results the day after they end."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Policy, PolicyStatus, PolicyVersion, VersionStatus
+from .models import PolicyVersion, VersionStatus
 
 logger = logging.getLogger(__name__)
 
@@ -29,48 +31,6 @@ class Deadline:
     kind: str  # "valid_to" (the measure ends) or "apply_closes" (the application window ends)
     on: date
     days_left: int
-
-
-@transaction.atomic
-def policy_versions_retire_expired(*, today: date | None = None) -> list[str]:
-    """Retire every published version whose valid_to has passed; returns the policies' slugs.
-
-    valid_to is the last valid day, so a version is retired the day after it. Running twice
-    retires nothing the second time. Each affected policy is re-matched once this commits.
-    """
-    today = today or timezone.localdate()
-    expired = (
-        PolicyVersion.objects.select_for_update(of=("self",))
-        .filter(status=VersionStatus.PUBLISHED, valid_to__lt=today)
-        .select_related("policy")
-        .order_by("policy__slug")
-    )
-    slugs = []
-    for version in expired:
-        # save(), not a bulk update: django-simple-history records the retirement and why.
-        version.status = VersionStatus.RETIRED
-        version._change_reason = f"valid_to {version.valid_to} passed"  # type: ignore[attr-defined]
-        version.save(update_fields=["status"])
-        policy = version.policy
-        if policy.current_version_id in (version.pk, None):
-            policy.status, policy.current_version = PolicyStatus.RETIRED, None
-            policy._change_reason = version._change_reason  # type: ignore[attr-defined]
-            policy.save(update_fields=["status", "current_version", "updated_at"])
-        slugs.append(policy.slug)
-        _enqueue_rematch(policy)
-    if slugs:
-        logger.info("retired %d expired policy versions: %s", len(slugs), ", ".join(slugs))
-    return slugs
-
-
-def _enqueue_rematch(policy: Policy) -> None:
-    # Imported here: policy_match imports policies, so a module-level import would be circular.
-    # The re-match task may not exist yet in every deployment of this code, hence getattr.
-    from policy_match import tasks
-
-    rematch_policy = getattr(tasks, "rematch_policy", None)
-    if rematch_policy is not None:
-        transaction.on_commit(partial(rematch_policy.delay, policy.pk))
 
 
 def policy_deadlines_upcoming(*, today: date, within_days: int) -> list[Deadline]:

@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from policy_match.rules import RuleError, parse, parse_formula
 
 from . import yaml_safe
+from .catalogue import dump_yaml
 from .documents import to_document, validate
 from .models import PolicyVersion
-from .services import dump_yaml
 
 CODE_STYLE = (
     "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace;"

@@ -67,7 +67,9 @@ class Confidence(models.TextChoices):
 
 
 class Policy(models.Model):
-    """A support measure; its content lives in versions, one of them published."""
+    """A support measure; its content lives in dated versions. `current_version` is the
+    latest published one (the one a new draft copies); which one decides a date is the
+    version in force on it (policies.versions.version_in_force)."""
 
     slug = models.SlugField(_("标识"), max_length=80, unique=True)
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
@@ -98,7 +100,9 @@ class Policy(models.Model):
 
 
 class PolicyVersion(models.Model):
-    """One version of a measure. Published versions are never edited: edits make a new draft."""
+    """One version of a measure. Published versions are never edited (edits make a new draft),
+    but for the end date an amendment sets; a measure's published versions never overlap in
+    time (policies.versions; an exclusion constraint on PostgreSQL): `as_of` picks one."""
 
     policy = models.ForeignKey(
         Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="versions"
@@ -154,6 +158,9 @@ class PolicyVersion(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Any save, such as a published version's end date set by a later amendment: part of the
+    # catalogue stamp, so that every process sees the new dates.
+    changed_at = models.DateTimeField(_("修改时间"), auto_now=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -170,11 +177,6 @@ class PolicyVersion(models.Model):
         ordering = ["policy", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["policy", "number"], name="version_number_unique"),
-            models.UniqueConstraint(
-                fields=["policy"],
-                condition=models.Q(status="published"),
-                name="one_published_version_per_policy",
-            ),
             # Staff edit the one open draft: a second would hide the first's edits.
             models.UniqueConstraint(
                 fields=["policy"],

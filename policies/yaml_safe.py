@@ -88,3 +88,15 @@ def load(text: str) -> Any:
         return loader.get_single_data()
     finally:
         loader.dispose()
+
+
+def load_all(text: str) -> list[Any]:
+    """Every document in `text` (`---` between them), each read as `load` reads one."""
+    loader = _Loader(text)
+    try:
+        documents = []
+        while loader.check_data():
+            documents.append(loader.get_data())
+        return documents
+    finally:
+        loader.dispose()

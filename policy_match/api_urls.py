@@ -4,7 +4,12 @@ schema and its two readers, Swagger UI and ReDoc, served from local assets."""
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from enterprises.api import EnterpriseDetailApi, EnterpriseListCreateApi, EnterpriseMatchListApi
+from enterprises.api import (
+    EnterpriseDetailApi,
+    EnterpriseListCreateApi,
+    EnterpriseMatchDetailApi,
+    EnterpriseMatchListApi,
+)
 from policies.api import PolicyDetailApi, PolicyListApi
 
 from .api import FactListApi, MatchCreateApi, PartnerDetailApi, RedocApi
@@ -22,6 +27,11 @@ v1: list[URLPattern | URLResolver] = [
         "enterprises/<int:id>/matches/",
         EnterpriseMatchListApi.as_view(),
         name="enterprise-matches",
+    ),
+    path(
+        "enterprises/<int:id>/matches/<slug:policy>/",
+        EnterpriseMatchDetailApi.as_view(),
+        name="enterprise-match-record",
     ),
 ]
 

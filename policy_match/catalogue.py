@@ -18,7 +18,7 @@ from django.db import connection
 from policies.models import PolicyVersion, VersionStatus
 
 from .rules import FACTS, CompiledRule, Subject, Text, parse, parse_formula
-from .rules.nodes import Expr
+from .rules.nodes import Cases, Expr, Op, Rule
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,24 @@ class CompiledPolicy:
         return (self.valid_from is None or self.valid_from <= as_of) and (
             self.valid_to is None or as_of <= self.valid_to
         )
+
+    @cached_property
+    def case_rules(self) -> tuple[Rule, ...]:
+        """The `when` rules of the formula's cases (they read facts too)."""
+        found: list[Rule] = []
+
+        def visit(expr: Expr | None) -> None:
+            if isinstance(expr, Cases):
+                for case in expr.cases:
+                    found.append(case.when)
+                    visit(case.then)
+                visit(expr.otherwise)
+            elif isinstance(expr, Op):
+                for arg in expr.args:
+                    visit(arg)
+
+        visit(self.formula)
+        return tuple(found)
 
     @cached_property
     def shown_facts(self) -> tuple[str, ...]:
@@ -93,21 +111,23 @@ def compile_version(version: PolicyVersion) -> CompiledPolicy:
 
 
 _lock = threading.Lock()
-_cached: tuple[tuple[int, int, int], tuple[CompiledPolicy, ...]] | None = None
+_cached: tuple[tuple[int, int, int, object], tuple[CompiledPolicy, ...]] | None = None
 
 
 _STAMP_SQL = (
-    f"SELECT COUNT(*), MAX(id), SUM(id) FROM {PolicyVersion._meta.db_table} WHERE status = %s"
+    f"SELECT COUNT(*), MAX(id), SUM(id), MAX(changed_at) FROM {PolicyVersion._meta.db_table} "
+    "WHERE status = %s"
 )
 
 
-def _stamp() -> tuple[int, int, int]:
+def _stamp() -> tuple[int, int, int, object]:
     # Raw SQL: this runs on every match request, and the ORM's query building would cost
-    # more than the query itself.
+    # more than the query itself. MAX(changed_at): a published version's end date is changed
+    # by a later amendment, without any version entering or leaving the set.
     with connection.cursor() as cursor:
         cursor.execute(_STAMP_SQL, [VersionStatus.PUBLISHED.value])
-        n, top, total = cursor.fetchone()
-    return (n or 0, top or 0, int(total or 0))
+        n, top, total, changed = cursor.fetchone()
+    return (n or 0, top or 0, int(total or 0), changed)
 
 
 def published_catalogue() -> tuple[CompiledPolicy, ...]:

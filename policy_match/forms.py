@@ -22,7 +22,9 @@ from policies.models import Category, SubjectType
 
 from .rules import Fact, Kind, Subject, facts_for
 
-DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
+# A year and month alone read as the month's first day (a birth date may be given so).
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d",
+                "%Y-%m", "%Y/%m", "%Y.%m", "%Y年%m月"]  # fmt: skip
 _NUMBER_NOISE = re.compile(r"[\s,，_¥￥元]")
 # Raw draft values of a boolean fact (the session keeps what was posted, valid or not).
 TRUE, FALSE = "true", "false"

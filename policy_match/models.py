@@ -52,7 +52,13 @@ class Match(models.Model):
         _("金额（元）"), max_digits=16, decimal_places=2, null=True, blank=True
     )
     missing = models.JSONField(_("缺少的信息"), default=list, blank=True)
-    trace = models.JSONField(_("判断过程"), default=list, blank=True)
+    # The decision record (design §13): what the version's rule and formula read, and one
+    # outcome per rule node in index order ("0" false, "1" unknown, "2" true), as evaluated
+    # on `evaluated_on`. Written only when the status, amount or missing facts change (the run
+    # that confirmed the row since says so: selectors.match_confirmed).
+    inputs = models.JSONField(_("判断所用信息"), default=dict, blank=True)
+    trace = models.TextField(_("判断过程"), blank=True)
+    evaluated_on = models.DateField(_("评估日期"))
     evaluated_at = models.DateTimeField(_("匹配时间"))
 
     class Meta:
@@ -69,13 +75,65 @@ class Match(models.Model):
         return f"{self.enterprise_id}/{self.policy_id}/{self.subject_id}: {self.status}"
 
 
+class ChangeCause(models.TextChoices):
+    PUBLISH = "publish", _("政策发布")
+    PROFILE = "profile", _("企业信息修改")
+    DAILY = "daily", _("每日重新匹配")
+    IMPORT = "import", _("目录导入")
+
+
+class MatchChange(models.Model):
+    """A change of a stored match's status or amount (design §13), appended in the
+    transaction that changed it. Notifications and webhooks read these; `to_status` None: the
+    result was removed (its subject is gone, or no version of the measure is in force)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="changes"
+    )
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="changes"
+    )
+    subject_type = models.CharField(_("对象类型"), max_length=20, choices=SubjectType.choices)
+    subject_id = models.BigIntegerField(_("对象编号"), default=0)
+    subject_ref = models.CharField(_("对象"), max_length=40, blank=True)
+    # NULL, not "": no result before (created) or after (removed), as the SQL writes it.
+    from_status = models.CharField(  # noqa: DJ001
+        _("原结果"), max_length=20, choices=MatchStatus.choices, null=True, blank=True
+    )
+    to_status = models.CharField(  # noqa: DJ001
+        _("新结果"), max_length=20, choices=MatchStatus.choices, null=True, blank=True
+    )
+    from_amount = models.DecimalField(
+        _("原金额（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    to_amount = models.DecimalField(
+        _("新金额（元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    version_id = models.BigIntegerField(_("政策版本"), null=True, blank=True)
+    cause = models.CharField(_("原因"), max_length=20, choices=ChangeCause.choices)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("匹配变化")
+        verbose_name_plural = _("匹配变化")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["enterprise", "at"]),
+            models.Index(fields=["at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}/{self.policy_id}: {self.from_status} → {self.to_status}"
+
+
 class RematchStatus(models.TextChoices):
     RUNNING = "running", _("进行中")
     DONE = "done", _("已完成")
 
 
 class RematchRun(models.Model):
-    """One re-match of a policy over every enterprise, split into chunks of enterprise ids.
+    """One re-match of a policy over every enterprise, split into chunks of enterprise ids;
+    `version` is the version in force on `as_of` (None: none, so its results are removed).
 
     The run and its chunks are written in the transaction that publishes, so they are also the
     outbox: a chunk whose task was never delivered is found and sent again by the sweeper.
@@ -92,6 +150,12 @@ class RematchRun(models.Model):
         related_name="+",
     )
     as_of = models.DateField(_("匹配日期"))
+    cause = models.CharField(
+        _("原因"), max_length=20, choices=ChangeCause.choices, default=ChangeCause.PUBLISH
+    )
+    # A daily run re-matches only the subjects whose date-derived conditions cross a threshold
+    # on `as_of` (policy_match.daily); the others cannot change that day.
+    crossings_only = models.BooleanField(_("只含当日跨越门槛的对象"), default=False)
     status = models.CharField(
         _("状态"), max_length=20, choices=RematchStatus.choices, default=RematchStatus.RUNNING
     )

@@ -16,10 +16,11 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from policies.models import PolicyVersion
+from policies.versions import version_in_force
 
 from .catalogue import CompiledPolicy, compile_version
 from .formula_sql import amount_expression, money_field
-from .rematch import MODELS
+from .rematch_sql import MODELS
 from .rules import Subject
 from .rules.to_q import to_q
 
@@ -72,7 +73,9 @@ def preview_policy_change(
     as_of = as_of or timezone.localdate()
     policy = draft.policy
     new = compile_version(draft)
-    old = compile_version(policy.current_version) if policy.current_version else None
+    # Compared with the version in force on that date (a draft amends or corrects it).
+    in_force = version_in_force(policy_id=policy.pk, as_of=as_of)
+    old = compile_version(in_force) if in_force else None
     subject = new.subject
     was, now = _eligible(old, as_of), _eligible(new, as_of)
     rows = MODELS[subject].objects.annotate(

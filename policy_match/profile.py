@@ -31,8 +31,11 @@ class Profile:
     loans: tuple[tuple[str, Values], ...] = ()
 
     @classmethod
-    def from_data(cls, data: Any) -> Profile:
-        """Validate a design §7 request body (without its as_of); raises ProfileError."""
+    def from_data(cls, data: Any, *, for_storage: bool = False) -> Profile:
+        """Validate a design §7 request body (without its as_of); raises ProfileError.
+
+        A one-off match may also give the derived facts that accept input (a person's age,
+        when the birth date is unknown); a profile to be stored may not: it keeps the inputs."""
         errors: dict[str, Text] = {}
         if not isinstance(data, dict):
             raise ProfileError({"": Text("应为 JSON 对象", "expected a JSON object")})
@@ -45,9 +48,12 @@ class Profile:
         for key in ("enterprise", "people", "loans"):
             if key in data and data[key] is None:
                 errors[key] = Text("不能为 null：不填请省略此项", "may not be null: leave it out")
-        enterprise = _values(data.get("enterprise", {}), Subject.ENTERPRISE, "enterprise", errors)
-        people = _subjects(data.get("people"), Subject.PERSON, "people", "p", errors)
-        loans = _subjects(data.get("loans"), Subject.LOAN, "loans", "l", errors)
+        fields = _STORED if for_storage else _GIVEN
+        enterprise = _values(
+            data.get("enterprise", {}), fields[Subject.ENTERPRISE], "enterprise", errors
+        )
+        people = _subjects(data.get("people"), fields[Subject.PERSON], "people", "p", errors)
+        loans = _subjects(data.get("loans"), fields[Subject.LOAN], "loans", "l", errors)
         if errors:
             raise ProfileError(errors)
         return cls(enterprise, people, loans)
@@ -81,15 +87,21 @@ class Profile:
 
     def date_problems(self, as_of: date, language: str | None) -> dict[str, str]:
         """Dates that cannot be true on `as_of`, by field path: a company registered after
-        it (a "younger than 3 years" measure would take 9999-12-31 for a new company)."""
+        it (a "younger than 3 years" measure would take 9999-12-31 for a new company), a
+        person born after it."""
+        text = Text(
+            f"不能晚于评估日期 {as_of.isoformat()}",
+            f"may not be after the evaluation date {as_of.isoformat()}",
+        ).get(language)
+        found = {}
         registered = self.enterprise.get("registered_on")
         if registered is not None and registered > as_of:
-            text = Text(
-                f"不能晚于评估日期 {as_of.isoformat()}",
-                f"may not be after the evaluation date {as_of.isoformat()}",
-            )
-            return {"enterprise.registered_on": text.get(language)}
-        return {}
+            found["enterprise.registered_on"] = text
+        for index, (_ref, values) in enumerate(self.people):
+            born = values.get("born_on")
+            if born is not None and born > as_of:
+                found[f"people[{index}].born_on"] = text
+        return found
 
     def contexts(
         self, as_of: date
@@ -104,15 +116,20 @@ class Profile:
 
 
 _FIELDS = {s: {f.name: f for f in facts_for(s, derived=False)} for s in Subject}
+_STORED = {s: (s, _FIELDS[s]) for s in Subject}
+_GIVEN = {
+    s: (s, {**_FIELDS[s], **{f.name: f for f in facts_for(s) if f.accepts_input}}) for s in Subject
+}
+Allowed = tuple[Subject, dict[str, Any]]
 
 
-def _values(raw: Any, subject: Subject, path: str, errors: dict[str, Text]) -> Values:
+def _values(raw: Any, fields: Allowed, path: str, errors: dict[str, Text]) -> Values:
     if raw is None:  # reported by from_data
         return {}
     if not isinstance(raw, dict):
         errors[path] = Text("应为 JSON 对象", "expected a JSON object")
         return {}
-    allowed = _FIELDS[subject]
+    subject, allowed = fields
     values: Values = {}
     for name, value in raw.items():
         key = f"{path}.{name}"
@@ -123,8 +140,8 @@ def _values(raw: Any, subject: Subject, path: str, errors: dict[str, Text]) -> V
             hint = FACTS.get(name)
             errors[key] = (
                 Text(
-                    f"“{name}”是计算得出的，请填写它的来源字段",
-                    f"'{name}' is computed; give its inputs",
+                    f"“{name}”是计算得出的，请填写{'、'.join(hint.inputs)}",
+                    f"'{name}' is computed: give {', '.join(hint.inputs)} instead",
                 )
                 if hint is not None and hint.derived and hint.subject == subject
                 else Text(f"未知的字段“{name}”", f"unknown field '{name}'")
@@ -172,7 +189,7 @@ def _out_of_range(name: str, kind: Kind, value: Any) -> Text | None:
 
 
 def _subjects(
-    raw: Any, subject: Subject, path: str, prefix: str, errors: dict[str, Text]
+    raw: Any, fields: Allowed, path: str, prefix: str, errors: dict[str, Text]
 ) -> tuple[tuple[str, Values], ...]:
     if raw is None:
         return ()
@@ -195,5 +212,5 @@ def _subjects(
         if ref in seen:
             errors[f"{item_path}.ref"] = Text(f"编号“{ref}”重复", f"ref '{ref}' is used twice")
         seen.add(ref)
-        result.append((ref, _values(item, subject, item_path, errors)))
+        result.append((ref, _values(item, fields, item_path, errors)))
     return tuple(result)

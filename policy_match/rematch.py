@@ -1,61 +1,68 @@
-"""Re-matching one policy over every enterprise, set-based (design §6, §10).
+"""Re-matching one policy over every enterprise, set-based (design §6, §10, §13).
 
-A run is split into chunks of enterprise ids, one Celery task each. A chunk selects its rows'
-status and amount with the compiled rule (`to_q`) and the formula compiled to SQL, and writes
-them with one `INSERT … SELECT … ON CONFLICT DO UPDATE`: no model instances, no Python loop
-over the rows. The missing facts of each row come from a small table of the chunk's distinct
-"missing" signatures (`missing_sql`), joined in the same statement. A chunk is one
-transaction, so a failed chunk leaves the previous results in place and a retried one writes
-the same rows again.
+A run is split into chunks of enterprise ids, one Celery task each. A chunk works out its rows
+with the version in force on the run's date and writes, in one transaction, only the rows that
+changed and a MatchChange for each change of status or amount (`rematch_sql`): no model
+instances, no Python loop over the rows. A failed chunk leaves the previous results in place
+and a retried one writes the same rows again; a run's done chunks confirm its version and date
+for their id range (selectors.match_confirmed), rows or no rows.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Max, Min, Q, QuerySet, Value, When
-from django.db.models import CharField as CharFieldType
-from django.db.models.functions import Cast
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
-from enterprises.models import Enterprise, Loan, Person
+from enterprises.models import Enterprise
 from policies.models import Policy, PolicyStatus
+from policies.versions import version_in_force
 
-from .catalogue import CompiledPolicy, compile_version
-from .formula_sql import amount_expression, money_field
-from .missing_sql import signature, values_table
-from .models import Match, MatchStatus, RematchChunk, RematchRun, RematchStatus
+from .catalogue import compile_version
+from .models import ChangeCause, MatchChange, MatchStatus, RematchChunk, RematchRun, RematchStatus
 from .notifications import notify_newly_eligible
-from .rules import Subject
-from .rules.to_q import to_q, to_q_unknown
+from .rematch_sql import Scope, remove, write
+from .rules.to_q import crossings_q
 
 logger = logging.getLogger(__name__)
-# Up to this many signature bits, the table of missing lists lists all 2ⁿ signatures (at most
-# 1,024 rows, a few ms to build) instead of asking the database which ones occur.
-ENUMERATE_BITS = 10
-MODELS: dict[Subject, Any] = {
-    Subject.ENTERPRISE: Enterprise,
-    Subject.PERSON: Person,
-    Subject.LOAN: Loan,
-}
 
 
 @transaction.atomic
-def rematch_policy_start(*, policy: Policy, as_of: date | None = None) -> RematchRun:
-    """Plan a re-match of `policy` in chunks and send them to the workers after commit."""
+def rematch_policy_start(
+    *,
+    policy: Policy,
+    as_of: date | None = None,
+    cause: str = ChangeCause.PUBLISH,
+    crossings_only: bool = False,
+    chunk_starts: list[int] | None = None,
+) -> RematchRun:
+    """Plan a re-match of `policy` on `as_of` (default today) in chunks, and send them to the
+    workers after commit. `crossings_only`: only the subjects whose date-derived conditions
+    reach a threshold that day (the daily run), in the chunks `chunk_starts` (the first ids
+    of the id ranges that hold any; see policy_match.daily)."""
+    as_of = as_of or timezone.localdate()
     bounds = Enterprise.objects.aggregate(low=Min("id"), high=Max("id"))
+    version = (
+        version_in_force(policy_id=policy.pk, as_of=as_of)
+        if policy.status == PolicyStatus.PUBLISHED
+        else None
+    )
     run = RematchRun.objects.create(
-        policy=policy, version=policy.current_version, as_of=as_of or timezone.localdate()
+        policy=policy, version=version, as_of=as_of, cause=cause, crossings_only=crossings_only
     )
     size = settings.REMATCH_CHUNK_SIZE
-    chunks = []
-    if bounds["low"] is not None:
-        for first in range(bounds["low"], bounds["high"] + 1, size):
-            chunks.append(RematchChunk(run=run, first_id=first, last_id=first + size - 1))
+    if chunk_starts is not None:
+        starts: list[int] = sorted(chunk_starts)
+    elif bounds["low"] is not None:
+        starts = list(range(bounds["low"], bounds["high"] + 1, size))
+    else:
+        starts = []
+    chunks = [RematchChunk(run=run, first_id=first, last_id=first + size - 1) for first in starts]
     RematchChunk.objects.bulk_create(chunks)
     run.chunks_total = len(chunks)
     if not chunks:
@@ -101,7 +108,7 @@ def rematch_progress(*, run: RematchRun) -> tuple[int, int]:
 
 @transaction.atomic
 def rematch_chunk_run(*, chunk_id: int) -> int:
-    """Re-match one chunk; idempotent. Returns the number of rows written."""
+    """Re-match one chunk; idempotent. Returns the number of rows written or removed."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Never wait forever on a lock: fail and retry.
@@ -118,24 +125,27 @@ def rematch_chunk_run(*, chunk_id: int) -> int:
     if chunk.done_at is not None:
         return chunk.rows
     run = chunk.run
-    policy = Policy.objects.select_related("current_version").get(pk=run.policy_id)
-    version = policy.current_version
-    now = timezone.now()
-    stored = Match.objects.filter(
-        policy=policy, enterprise_id__gte=chunk.first_id, enterprise_id__lte=chunk.last_id
+    scope = Scope(
+        policy_id=run.policy_id,
+        first_id=chunk.first_id,
+        last_id=chunk.last_id,
+        as_of=run.as_of,
+        cause=run.cause,
+        now=timezone.now(),
     )
     rows = 0
-    owned_eligible = stored.filter(status=MatchStatus.ELIGIBLE, enterprise__owner__isnull=False)
-    before = set(owned_eligible.values_list("enterprise_id", flat=True))
-    if policy.status == PolicyStatus.PUBLISHED and version is not None:
-        compiled = compile_version(version)
-        if compiled.active_on(run.as_of):
-            rows = _write(compiled, run.as_of, chunk, now)
-    newly = set(owned_eligible.values_list("enterprise_id", flat=True)) - before
-    if newly:  # startups with an account hear of it; only they have an address
-        transaction.on_commit(lambda: _notify(newly, policy.slug))
-    # Rows not rewritten belong to subjects that are gone, or to a measure no longer in force.
-    stored.filter(evaluated_at__lt=now).delete()
+    if run.version_id is None:  # no version in force that day (ended, or retired)
+        rows = remove(scope, keep=None)
+    else:
+        compiled = compile_version(run.version)  # type: ignore[arg-type]
+        if run.crossings_only:
+            rules = [compiled.rule.rule, *compiled.case_rules]
+            only = crossings_q(rules, as_of=run.as_of, subject=compiled.subject)
+            scope = replace(scope, only=only)
+        rows, _events = write(compiled, scope)
+        if not run.crossings_only:  # a daily run looks at no one else, gone or not
+            rows += remove(scope, keep=compiled.subject)
+    _notify_on_commit(scope)
     RematchChunk.objects.filter(pk=chunk.pk).update(
         done_at=timezone.now(), rows=rows, attempts=F("attempts") + 1
     )
@@ -146,76 +156,28 @@ def rematch_chunk_run(*, chunk_id: int) -> int:
     return rows
 
 
+def _notify_on_commit(scope: Scope) -> None:
+    """Startups with an account hear of measures they newly qualify for (only they have an
+    address): read from this chunk's change events, after they commit."""
+    gained = (
+        MatchChange.objects.filter(
+            policy_id=scope.policy_id,
+            at=scope.now,
+            enterprise_id__gte=scope.first_id,
+            enterprise_id__lte=scope.last_id,
+            to_status=MatchStatus.ELIGIBLE,
+            enterprise__owner__isnull=False,
+        )
+        .exclude(from_status=MatchStatus.ELIGIBLE)
+        .values_list("enterprise_id", flat=True)
+        .distinct()
+    )
+    newly = set(gained)
+    if newly:
+        slug = Policy.objects.values_list("slug", flat=True).get(pk=scope.policy_id)
+        transaction.on_commit(lambda: _notify(newly, slug))
+
+
 def _notify(enterprise_ids: set[int], slug: str) -> None:
     for enterprise in Enterprise.objects.filter(pk__in=enterprise_ids).select_related("owner"):
         notify_newly_eligible(enterprise=enterprise, slugs=[slug])
-
-
-def _subjects(compiled: CompiledPolicy, chunk: RematchChunk) -> QuerySet[Any]:
-    model = MODELS[compiled.subject]
-    column = "id" if compiled.subject is Subject.ENTERPRISE else "enterprise_id"
-    return model.objects.filter(
-        **{f"{column}__gte": chunk.first_id, f"{column}__lte": chunk.last_id}
-    )
-
-
-def _write(compiled: CompiledPolicy, as_of: date, chunk: RematchChunk, now: Any) -> int:
-    subject, rule = compiled.subject, compiled.rule.rule
-    true = to_q(rule, as_of=as_of, subject=subject)
-    unknown = to_q_unknown(rule, as_of=as_of, subject=subject)
-    is_enterprise = subject is Subject.ENTERPRISE
-    amount = amount_expression(compiled.formula, compiled.cap, as_of=as_of, subject=subject)
-    missing = signature(compiled, as_of=as_of)
-    words = missing.annotations()
-    text: CharFieldType[str, str] = CharFieldType()
-    select = _subjects(compiled, chunk).annotate(
-        m_enterprise=F("id") if is_enterprise else F("enterprise_id"),
-        m_policy=Value(compiled.policy_id, output_field=IntegerField()),
-        m_version=Value(compiled.version_id, output_field=IntegerField()),
-        m_type=Value(subject.value, output_field=text),
-        m_subject=Value(0, output_field=IntegerField()) if is_enterprise else F("id"),
-        m_ref=Value("", output_field=text) if is_enterprise else F("ref"),
-        m_status=Case(
-            When(true, then=Value("eligible")),
-            When(unknown, then=Value("undetermined")),
-            default=Value("ineligible"),
-            output_field=text,
-        ),
-        # Cast: PostgreSQL types a CASE of bare NULLs as text.
-        m_amount=Cast(Case(When(true | unknown, then=amount), default=None), money_field()),
-        m_at=Value(now),
-        **words,
-    )
-    columns = ["m_enterprise", "m_policy", "m_version", "m_type", "m_subject", "m_ref",
-               "m_status", "m_amount", "m_at", *words]  # fmt: skip
-    sql, params = select.values_list(*columns).query.sql_with_params()
-    if len(missing.bits) <= ENUMERATE_BITS:  # every possible signature: no query needed
-        signatures = [(n,) for n in range(1 << len(missing.bits))]
-    else:  # the distinct signatures of the chunk: a few dozen in practice
-        found = _subjects(compiled, chunk).annotate(**words).values_list(*words)
-        signatures = sorted(found.order_by().distinct())
-        if not signatures:  # no subject in this range
-            return 0
-    table_sql, table_params = values_table(missing, signatures)
-    postgres = connection.vendor == "postgresql"
-    join = " AND ".join(f"m.{w} = q.{w}" for w in words)
-    as_json = "CAST(m.missing AS jsonb)" if postgres else "m.missing"
-    insert = (
-        f"WITH m ({', '.join(words)}, missing) AS (VALUES {table_sql}) "
-        f"INSERT INTO {Match._meta.db_table} (enterprise_id, policy_id, version_id, "
-        "subject_type, subject_id, subject_ref, status, amount, missing, trace, evaluated_at) "
-        "SELECT q.m_enterprise, q.m_policy, q.m_version, q.m_type, q.m_subject, q.m_ref, "
-        f"q.m_status, q.m_amount, COALESCE({as_json}, '[]'), '[]', q.m_at "
-        # OFFSET 0 keeps PostgreSQL from inlining the subquery and working out each row's
-        # signature once per join comparison.
-        f"FROM ({sql}{' OFFSET 0' if postgres else ''}) q LEFT JOIN m ON {join} "
-        # SQLite needs a WHERE in INSERT … SELECT … ON CONFLICT to parse the upsert.
-        "WHERE true "
-        "ON CONFLICT (enterprise_id, policy_id, subject_id) DO UPDATE SET "
-        "version_id = excluded.version_id, subject_ref = excluded.subject_ref, "
-        "status = excluded.status, amount = excluded.amount, missing = excluded.missing, "
-        "trace = excluded.trace, evaluated_at = excluded.evaluated_at"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(insert, [*table_params, *params])
-        return max(cursor.rowcount, 0)

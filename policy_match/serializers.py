@@ -120,7 +120,9 @@ def _fact_field(fact: Fact) -> serializers.Field:
     )
 
 
-def _facts_serializer(name: str, subject: Subject, doc: str) -> Any:
+def _facts_serializer(name: str, subject: Subject, doc: str, *, one_off: bool = False) -> Any:
+    """A request serializer of one subject's facts; `one_off` adds the derived facts a
+    one-off match may be given directly (an age, when the birth date is unknown)."""
     attrs: dict[str, Any] = {"__module__": __name__, "__doc__": doc}
     if subject is not Subject.ENTERPRISE:
         attrs["ref"] = serializers.CharField(
@@ -129,7 +131,8 @@ def _facts_serializer(name: str, subject: Subject, doc: str) -> Any:
             validators=[NO_NUL],
             help_text="your id for this person or loan, unique in its list (default p1 … / l1 …)",
         )
-    attrs.update({fact.name: _fact_field(fact) for fact in facts_for(subject, derived=False)})
+    facts = [f for f in facts_for(subject) if not f.derived or (one_off and f.accepts_input)]
+    attrs.update({fact.name: _fact_field(fact) for fact in facts})
     return type(name, (serializers.Serializer,), attrs)
 
 
@@ -141,7 +144,15 @@ EnterpriseFactsInputSerializer = _facts_serializer(
 PersonInputSerializer = _facts_serializer(
     "PersonInputSerializer",
     Subject.PERSON,
-    "One person working in the enterprise; every fact optional. No names or ID numbers.",
+    "One person working in the enterprise; every fact optional. No names or ID numbers. "
+    "`age` may stand in for `born_on` in a one-off match.",
+    one_off=True,
+)
+StoredPersonInputSerializer = _facts_serializer(
+    "StoredPersonInputSerializer",
+    Subject.PERSON,
+    "One person of a stored enterprise; every fact optional. No names or ID numbers. A stored "
+    "person keeps a birth date (`born_on`): the age is worked out on each evaluation date.",
 )
 LoanInputSerializer = _facts_serializer(
     "LoanInputSerializer", Subject.LOAN, "One loan or financing; every fact optional."
@@ -262,7 +273,7 @@ def _checked(raw: Any, subject: Subject, path: str, errors: dict[str, str], lang
         cleaned.pop("ref")
     for name, value in raw.items():
         fact = FACTS.get(name)
-        if fact is None or fact.subject is not subject or fact.derived:
+        if fact is None or fact.subject is not subject or (fact.derived and not fact.accepts_input):
             continue
         problem = _wire_problem(fact, value)
         if problem:
@@ -271,7 +282,9 @@ def _checked(raw: Any, subject: Subject, path: str, errors: dict[str, str], lang
     return cleaned
 
 
-def validate_profile(data: Any, *, language: str, as_of: date) -> Profile:
+def validate_profile(
+    data: Any, *, language: str, as_of: date, for_storage: bool = False
+) -> Profile:
     """A profile from a request body ({enterprise, people, loans}), or ValidationError keyed
     by field path. Values a stored enterprise could not hold are rejected here too, so that a
     profile /match/ accepts can also be saved; so are dates that cannot be true on `as_of`
@@ -295,7 +308,7 @@ def validate_profile(data: Any, *, language: str, as_of: date) -> Profile:
                 _checked(v, subject, f"{key}[{i}]", errors, language) for i, v in enumerate(items)
             ]
     try:
-        profile = Profile.from_data(cleaned)
+        profile = Profile.from_data(cleaned, for_storage=for_storage)
     except ProfileError as exc:
         errors = {**exc.messages(language), **errors}
     else:

@@ -98,7 +98,7 @@ def _person(rng: random.Random, enterprise_id: int, n: int) -> Person:
         hukou_transferred_on=_maybe(rng, date(2026, rng.randrange(1, 12), 1), 0.5)
         if shenzhen
         else None,
-        age=_maybe(rng, rng.randrange(20, 60)),
+        born_on=_maybe(rng, date(1966, 1, 1) + timedelta(days=rng.randrange(0, 40 * 365))),
         is_founder=_maybe(rng, rng.random() < 0.3),
         talent_tier=_maybe(rng, rng.choice(["none", "core", "nanshan_leading"]), 0.6),
         is_student=_maybe(rng, rng.random() < 0.05, 0.7),

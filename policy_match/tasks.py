@@ -43,3 +43,11 @@ def rematch_sweep() -> int:
     from .rematch import rematch_sweep as sweep
 
     return sweep()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def rematch_daily() -> list[int]:
+    """Start today's re-match of what the new day changes (beat, after midnight); run ids."""
+    from .daily import rematch_daily as start
+
+    return [run.pk for run in start()]

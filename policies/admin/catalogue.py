@@ -34,15 +34,9 @@ from django.utils.translation import gettext_lazy
 
 from policy_match.rematch import rematch_policy_start
 
+from ..catalogue import CatalogueError, LoadResult, catalogue_dump, catalogue_load, file_label
 from ..models import Policy, PolicyStatus
-from ..services import (
-    CatalogueError,
-    LoadResult,
-    can_publish,
-    catalogue_dump,
-    catalogue_load,
-    file_label,
-)
+from ..services import can_publish
 from .common import language, page_context
 
 # A whole catalogue is ~110 kB (its signed bundle ~32 kB); the checked files go back in a form
@@ -232,7 +226,7 @@ def apply(texts: dict[str, str]) -> tuple[LoadResult, int]:
             policy.status == PolicyStatus.PUBLISHED
             and before.get(policy.slug) != policy.current_version_id
         ):
-            rematch_policy_start(policy=policy)
+            rematch_policy_start(policy=policy, cause="import")
             rematched += 1
     return result, rematched
 

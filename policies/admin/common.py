@@ -12,8 +12,8 @@ from django.utils.translation import get_language
 
 from policy_match.rules import normalize_language, parse, render_rule
 
+from ..catalogue import dump_yaml
 from ..forms import CODE_STYLE
-from ..services import dump_yaml
 
 
 def language() -> str:

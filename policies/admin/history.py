@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ..catalogue import dump_yaml
 from ..documents import to_document
 from ..models import Policy, PolicyVersion, VersionStatus
-from ..services import dump_yaml
 from .common import page_context, rule_sentences
 
 AUDIT_LIMIT = 40

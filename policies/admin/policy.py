@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -22,9 +23,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from policy_match.models import RematchRun
 from policy_match.rematch import rematch_progress
 
+from ..catalogue import dump_yaml
 from ..documents import content_hash, to_document
 from ..models import BenefitUnit, Policy, PolicyVersion, SubjectType, VersionStatus
-from ..services import can_publish, dump_yaml, policy_retire, policy_version_draft
+from ..services import can_publish, policy_retire, policy_version_draft
+from ..versions import in_force, timeline
 from . import catalogue, history
 from .common import page_context
 from .filters import IssuerFilter, ValidityFilter
@@ -118,13 +121,14 @@ class PolicyAdmin(SimpleHistoryAdmin):
             ("slug", "subject"),
             "category",
             ("status", "current_version_link"),
+            "timeline",
             "rematch_status",
         )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ()
-        return ("slug", "subject", "status", "current_version_link", "rematch_status")
+        return ("slug", "subject", "status", "current_version_link", "timeline", "rematch_status")
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
         return self.inlines if obj is not None else []
@@ -160,6 +164,21 @@ class PolicyAdmin(SimpleHistoryAdmin):
             return "—"
         url = reverse("admin:policies_policyversion_change", args=[obj.current_version_id])
         return format_html('<a href="{}">{}</a>', url, obj.current_version)
+
+    @admin.display(description=gettext_lazy("已发布版本的时间线"))
+    def timeline(self, obj: Policy) -> str:
+        """The published versions in the order of their periods: which is in force today,
+        which ended, which starts later (an `as_of` picks the one in force on it)."""
+        today = timezone.localdate()
+        versions = [
+            {
+                "version": v,
+                "in_force": in_force(v, today),
+                "future": v.valid_from is not None and v.valid_from > today,
+            }
+            for v in timeline(obj.versions.filter(status=VersionStatus.PUBLISHED))
+        ]
+        return render_to_string("admin/policies/policy/timeline.html", {"versions": versions})
 
     @admin.display(description=gettext_lazy("重新匹配进度"))
     def rematch_status(self, obj: Policy) -> str:

@@ -27,6 +27,7 @@ from ..documents import content_hash, to_document
 from ..forms import PolicyVersionForm
 from ..models import PolicyVersion, VersionStatus
 from ..services import can_publish, policy_publish
+from ..versions import VersionOverlap
 from .common import code_block, language, page_context, sentences_block
 
 STRUCTURED = ("rule", "formula", "sources", "manual_checks", "assumptions")
@@ -266,6 +267,10 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
                 status = 403
             except RuleError as exc:
                 messages.error(request, _("无法发布：%(error)s") % {"error": exc.text(language())})
+            except VersionOverlap as exc:
+                messages.error(
+                    request, _("无法发布：%(error)s") % {"error": exc.message.get(language())}
+                )
             except ValueError:
                 messages.error(request, _("无法发布：只有草稿可以发布。"))
             else:

@@ -21,8 +21,9 @@ from enterprises.selectors import enterprise_profile
 from policies.models import Policy, PolicyStatus
 
 from ..models import Match, MatchStatus
+from ..records import record_report
 from ..rules import FACTS, normalize_language
-from ..selectors import match_list_for_enterprise
+from ..selectors import match_changes, match_list_for_enterprise
 from ..services import match_profile
 
 _ORDER = {MatchStatus.ELIGIBLE: 0, MatchStatus.UNDETERMINED: 1, MatchStatus.INELIGIBLE: 2}
@@ -73,9 +74,9 @@ class UndeterminedForPolicyFilter(_ByPolicyFilter):
 def matches_table(enterprise: Enterprise) -> SafeString:
     """The stored matches of one enterprise, with reasons in the staff member's language.
 
-    Set-based re-matching stores no trace, so the reasons are explained anew from the current
-    profile (one profile match, about a millisecond) and shown beside the stored status.
-    """
+    The reasons come from each result's decision record (what decided it when it was stored);
+    the profile is matched once more (about a millisecond) only to flag a stored result that
+    today's profile would change (a re-match under way)."""
     language = normalize_language(get_language())
     stored = sorted(
         match_list_for_enterprise(enterprise=enterprise),
@@ -90,11 +91,12 @@ def matches_table(enterprise: Enterprise) -> SafeString:
     rows = []
     for match in stored:
         live = explained.get((match.policy.slug, match.subject_ref), {})
+        record = record_report(match=match, language=language)
         rows.append(
             {
                 "match": match,
-                "name": live.get("name") or match.policy.slug,
-                "reasons": live.get("reasons", []),
+                "name": match.version.name or match.policy.slug,
+                "reasons": record["reasons"] or live.get("reasons", []),
                 "missing": [FACTS[n].label.get(language) for n in match.missing if n in FACTS],
                 "stale": bool(live) and live.get("status") != match.status,
             }
@@ -110,3 +112,9 @@ def matches_table(enterprise: Enterprise) -> SafeString:
             "summary": report.summary(),
         },
     )
+
+
+def changes_table(enterprise: Enterprise) -> SafeString:
+    """The enterprise's latest change events (gained, lost, amount changed), newest first."""
+    changes = match_changes(enterprise=enterprise)[:100]
+    return render_to_string("admin/enterprises/enterprise/changes.html", {"changes": list(changes)})

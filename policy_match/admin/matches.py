@@ -9,15 +9,19 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from policy_match.rules import FACTS, normalize_language
 
-from ..models import Match, RematchRun
+from ..models import Match, MatchChange, RematchRun
+from ..records import record_report
 from ..rematch import rematch_progress
+from ..selectors import match_changes
 from .dashboard import dashboard
 
 
@@ -47,8 +51,21 @@ class MatchAdmin(ReadOnlyAdmin):
     list_filter = ("status", "subject_type", "policy")
     search_fields = ("enterprise__name", "enterprise__credit_code", "policy__slug")
     list_select_related = ("enterprise", "policy")
-    exclude = ("trace", "missing")
-    readonly_fields = ("missing_labels",)
+    exclude = ("trace", "missing", "inputs")
+    readonly_fields = ("missing_labels", "decision_record")
+
+    @admin.display(description=gettext_lazy("判断依据与变化记录"))
+    def decision_record(self, obj: Match) -> SafeString:
+        """What decided this result (from its stored record) and how it changed."""
+        language = normalize_language(get_language())
+        record = record_report(match=obj, language=language)
+        record["status_label"] = obj.get_status_display()
+        changes = match_changes(enterprise=obj.enterprise, policy_id=obj.policy_id).filter(
+            subject_id=obj.subject_id
+        )[:50]
+        return render_to_string(
+            "admin/policy_match/match/record.html", {"records": [record], "changes": changes}
+        )
 
     @admin.display(description=gettext_lazy("缺少的信息"))
     def missing_labels(self, obj: Match) -> str:
@@ -82,12 +99,50 @@ class MatchAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, "admin/policy_match/dashboard.html", context)
 
 
+@admin.register(MatchChange)
+class MatchChangeAdmin(ReadOnlyAdmin):
+    list_display = (
+        "at",
+        "enterprise",
+        "policy",
+        "subject_ref",
+        "from_status",
+        "to_status",
+        "from_amount",
+        "to_amount",
+        "cause",
+    )
+    list_filter = ("cause", "to_status", "policy")
+    search_fields = ("enterprise__name", "enterprise__credit_code", "policy__slug")
+    list_select_related = ("enterprise", "policy")
+    date_hierarchy = "at"
+
+
 @admin.register(RematchRun)
 class RematchRunAdmin(ReadOnlyAdmin):
-    list_display = ("policy", "version", "status", "progress", "as_of", "created_at", "finished_at")
-    list_filter = ("status", "policy")
+    list_display = (
+        "policy",
+        "version",
+        "cause",
+        "status",
+        "progress",
+        "as_of",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("status", "cause", "policy")
     list_select_related = ("policy", "version")
-    fields = ("policy", "version", "status", "progress", "as_of", "created_at", "finished_at")
+    fields = (
+        "policy",
+        "version",
+        "cause",
+        "crossings_only",
+        "status",
+        "progress",
+        "as_of",
+        "created_at",
+        "finished_at",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RematchRun]:

@@ -18,6 +18,7 @@ from config.celery_app import app
 from enterprises.models import Enterprise, Person
 from policies.models import Policy
 from policies.services import policy_publish, policy_version_draft
+from policies.versions import version_in_force
 from policy_match.catalogue import compile_version
 from policy_match.models import Match, RematchRun, RematchStatus
 from policy_match.preview import preview_policy_change
@@ -33,8 +34,8 @@ PROFILE = {
                    "rd_expense": "800000"},
     "people": [{"ref": "p1", "degree": "master", "graduated_on": "2025-06-30",
                 "hukou_city": "shenzhen", "hukou_district": "nanshan",
-                "hukou_transferred_on": "2026-03-15", "age": 27},
-               {"ref": "p2", "degree": "phd", "is_founder": True, "age": 35}],
+                "hukou_transferred_on": "2026-03-15", "born_on": "1999-05-01"},
+               {"ref": "p2", "degree": "phd", "is_founder": True, "born_on": "1991-02-01"}],
     "loans": [{"ref": "l1", "product": "ip_pledge_loan", "amount": "3000000.00",
                "rate": "0.035", "guarantee_fee": "30000", "other_fees": "0"},
               {"ref": "l2", "product": "rd_loan", "amount": "1000000", "rate": "0.04"}],
@@ -118,9 +119,10 @@ def rematch_floor_seconds(rows_from: str) -> float:
 
 def naive_rematch_seconds(slug: str, *, sample: int, scale_to: int, as_of: date) -> float:
     """What a plain Django loop would do: instances, evaluate, update_or_create; scaled to N."""
-    policy = Policy.objects.select_related("current_version").get(slug=slug)
-    assert policy.current_version is not None
-    compiled = compile_version(policy.current_version)
+    policy = Policy.objects.get(slug=slug)
+    version = version_in_force(policy_id=policy.pk, as_of=as_of)
+    assert version is not None
+    compiled = compile_version(version)
     assert compiled.subject is Subject.ENTERPRISE
     names = Profile.enterprise_fields()
     start = time.perf_counter()
@@ -132,7 +134,8 @@ def naive_rematch_seconds(slug: str, *, sample: int, scale_to: int, as_of: date)
             Match.objects.update_or_create(
                 enterprise=enterprise, policy=policy, subject_id=0,
                 defaults={"version_id": compiled.version_id, "subject_type": "enterprise",
-                          "status": status, "amount": compiled.cap, "evaluated_at": timezone.now()},
+                          "status": status, "amount": compiled.cap, "evaluated_on": as_of,
+                          "evaluated_at": timezone.now()},
             )  # fmt: skip
     return (time.perf_counter() - start) * scale_to / sample
 
@@ -149,3 +152,12 @@ def preview_seconds(*, as_of: date) -> float:
     draft.cap = Decimal("100000")
     draft.save()
     return timed(lambda: preview_policy_change(draft=draft, as_of=as_of))
+
+
+def daily_rematch_seconds(*, as_of: date) -> float:
+    """The daily re-match of `as_of` (every measure, only what crosses a threshold that day),
+    from planning to every chunk committed, in this process."""
+    from policy_match.daily import rematch_daily
+
+    with eager(True):
+        return timed(lambda: rematch_daily(as_of=as_of))

@@ -61,6 +61,9 @@ class Fact:
     ask_for: tuple[str, ...] = ()
     compute: Callable[[Values, date], Any] | None = field(default=None, compare=False)
     default: Any = None  # what the profile form pre-fills (policies.md §6a recommendation)
+    # A derived fact that a one-off match (POST /match/) may also be given directly, for a
+    # subject whose inputs it does not know (an age without a birth date). Never stored.
+    accepts_input: bool = False
 
     @property
     def derived(self) -> bool:
@@ -213,6 +216,10 @@ def _hte_last_year(v: Values, as_of: date) -> bool | None:
 
 def _years_since_hukou(v: Values, as_of: date) -> int | None:
     return whole_years(v.get("hukou_transferred_on"), as_of)
+
+
+def _age(v: Values, as_of: date) -> int | None:
+    return whole_years(v.get("born_on"), as_of)
 
 
 def _interest(v: Values, as_of: date) -> Decimal | None:
@@ -518,7 +525,16 @@ _FACTS: tuple[Fact, ...] = (
         _t("迁入深圳户籍日期", "Date the hukou moved to Shenzhen"),
         _t("户口迁入深圳的日期", "Date the hukou was transferred to Shenzhen"),
     ),
-    Fact("age", P, N, _t("年龄", "Age"), _t("周岁", "Completed years"), unit=YEARS),
+    Fact(
+        "born_on",
+        P,
+        DT,
+        _t("出生日期", "Date of birth"),
+        _t(
+            "用于按评估日期计算年龄；可只填年月",
+            "Gives the age on the evaluation date; the year and month are enough",
+        ),
+    ),
     Fact(
         "is_founder",
         P,
@@ -654,6 +670,17 @@ _FACTS: tuple[Fact, ...] = (
         compute=_hte_last_year,
     ),
     Fact(
+        "age",
+        P,
+        N,
+        _t("年龄", "Age"),
+        _t("周岁，由出生日期计算", "Completed years, from the date of birth"),
+        unit=YEARS,
+        inputs=("born_on",),
+        compute=_age,
+        accepts_input=True,
+    ),
+    Fact(
         "years_since_hukou_transfer",
         P,
         N,
@@ -704,5 +731,8 @@ def with_derived(subject: Subject, values: dict[str, Any], as_of: date) -> dict[
     """Add the subject's derived facts to `values` (in place) and return it."""
     for fact in DERIVED[subject]:
         assert fact.compute is not None
-        values[fact.name] = fact.compute(values, as_of)
+        value = fact.compute(values, as_of)
+        # A value given directly (an age for a one-off match) stands when the inputs are unknown.
+        if value is not None or not fact.accepts_input or fact.name not in values:
+            values[fact.name] = value
     return values

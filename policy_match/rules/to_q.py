@@ -249,7 +249,65 @@ _DERIVED: dict[str, Callable[[Cond, date, Subject], QPair]] = {
     "enterprise_age_years": _whole_years("registered_on"),
     "years_since_hte_certified": _whole_years("high_tech_certified_on"),
     "years_since_hukou_transfer": _whole_years("hukou_transferred_on"),
+    "age": _whole_years("born_on"),
     "hte_certified_last_calendar_year": _hte_last_year,
     "rd_intensity": _rd_intensity,
     "interest": _interest,
 }
+
+
+# --- the daily re-match: which rows can change outcome on a given day -------------------------
+
+_YEARS_SINCE = {
+    "enterprise_age_years": "registered_on",
+    "years_since_hte_certified": "high_tech_certified_on",
+    "years_since_hukou_transfer": "hukou_transferred_on",
+    "age": "born_on",
+}
+
+
+def _boundaries(op: str, value: Any) -> set[int]:
+    """The whole-year counts at which `years op value` changes outcome (reached that day)."""
+    values = sorted(value) if op in ("in", "not_in") else [value]
+    if op == "between":
+        return {value[0], value[1] + 1}
+    if op in ("lt", "gte"):
+        return {value}
+    if op in ("lte", "gt"):
+        return {value + 1}
+    return {n for v in values for n in (v, v + 1)}  # eq, ne, in, not_in
+
+
+def _anniversaries(as_of: date, years: int) -> list[date]:
+    """The dates that are exactly `years` whole years before `as_of` on that day (a 29 February
+    completes its year on 1 March when the year has none)."""
+    found = [_years_ago(as_of, years)]
+    year = as_of.year - years
+    if (
+        (as_of.month, as_of.day) == (3, 1)
+        and calendar.isleap(year)
+        and not calendar.isleap(as_of.year)
+    ):
+        found.append(date(year, 2, 29))
+    return [d for d in found if date.min < d]
+
+
+def crossings_q(rules: list[Rule], *, as_of: date, subject: Subject) -> Q:
+    """Rows whose outcome of some condition of `rules` may differ between the day before
+    `as_of` and `as_of`: those whose date-derived facts reach a threshold that day. Conditions
+    on stored values and on fixed dates never change with the calendar."""
+    found: list[Q] = []
+    for rule in rules:
+        for cond in rule.conditions:
+            name = cond.fact.name
+            if name == "hte_certified_last_calendar_year":
+                if (as_of.month, as_of.day) == (1, 1):
+                    return ALWAYS
+                continue
+            column = _YEARS_SINCE.get(name)
+            if column is None:
+                continue
+            dates = [d for n in _boundaries(cond.op, cond.value) for d in _anniversaries(as_of, n)]
+            if dates:
+                found.append(Q(**{f"{_column(cond.fact, subject, column)}__in": sorted(dates)}))
+    return _or(found) if found else NEVER

@@ -162,7 +162,7 @@ def draft_check(draft: Draft, language: str) -> CheckedDraft:
     }
     profile = None
     try:
-        profile = Profile.from_data(body)
+        profile = Profile.from_data(body, for_storage=True)
         problems = profile.date_problems(timezone.localdate(), language)
     except ProfileError as exc:
         problems = exc.messages(language)

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
@@ -26,6 +25,7 @@ from policies.models import Category, PolicyVersion
 from ..catalogue import CompiledPolicy, compile_version
 from ..models import MatchStatus
 from ..profile import Profile
+from ..records import context_of, trace_of
 from ..report import Line, MatchReport, total
 from ..rules import FACTS, FALSE, TRUE, UNKNOWN, Subject
 from ..selectors import match_list_for_enterprise
@@ -48,32 +48,34 @@ class StoredReport:
 
 
 def stored_report(*, enterprise: Enterprise) -> StoredReport | None:
-    """The enterprise's stored matches as a report, or None when none are stored yet."""
+    """The enterprise's stored matches as a report, each line explained by its own decision
+    record (the values and outcomes stored with it), or None when none are stored yet."""
     matches = list(match_list_for_enterprise(enterprise=enterprise))
     if not matches:
         return None
     profile = enterprise_profile(enterprise=enterprise)
-    evaluated = max(m.evaluated_at for m in matches)
-    as_of = timezone.localdate(evaluated)
-    ent, people, loans = profile.contexts(as_of)
-    contexts: dict[tuple[str, str], dict[str, Any]] = {("enterprise", ""): ent}
-    contexts.update({("person", ref): ctx for ref, ctx in people})
-    contexts.update({("loan", ref): ctx for ref, ctx in loans})
+    as_of = max(m.evaluated_on for m in matches)
     versions = PolicyVersion.objects.filter(pk__in={m.version_id for m in matches})
     compiled = {v.pk: compile_version(v) for v in versions.select_related("policy")}
+    ent, people, loans = profile.contexts(as_of)
+    today: dict[tuple[str, str], dict[str, Any]] = {("enterprise", ""): ent}
+    today.update({("person", ref): ctx for ref, ctx in people})
+    today.update({("loan", ref): ctx for ref, ctx in loans})
     lines = []
     for match in matches:
-        ctx = contexts.get((match.subject_type, match.subject_ref))
-        if ctx is None:  # the person or loan is gone; its re-match is under way
-            continue
         policy = compiled[match.version_id]
-        trace = tuple(match.trace)
-        if len(trace) != len(policy.rule.rule.nodes):
-            # Bulk re-matches store no trace: evaluate again, for the reasons only.
+        trace = trace_of(match.trace)
+        ctx: dict[str, Any] | None
+        if len(trace) == len(policy.rule.rule.nodes):
+            ctx = context_of(policy, match.inputs, match.evaluated_on)
+        else:  # stored before decision records: explained from the profile (re-match due)
+            ctx = today.get((match.subject_type, match.subject_ref))
+            if ctx is None:  # the person or loan is gone; its re-match is under way
+                continue
             trace = evaluate_line(policy, match.subject_ref or None, ctx).trace
         outcome = _OUTCOMES[MatchStatus(match.status)]
         lines.append(Line(policy, match.subject_ref or None, outcome, trace, ctx, match.amount))
-    stale = min(m.evaluated_at for m in matches) < enterprise.updated_at
+    stale = enterprise.matched_at is None or enterprise.matched_at < enterprise.updated_at
     return StoredReport(MatchReport(as_of=as_of, lines=tuple(lines)), profile, stale)
 
 

@@ -259,9 +259,12 @@ def test_it_keeps_the_old_profile_when_a_patch_is_bad(
 def test_it_puts_errors_in_english_when_asked(api_client: APIClient) -> None:
     response = api_client.post(
         URL,
-        {"name": "x", "people": [{"age": 200}]},
+        {"name": "x", "people": [{"born_on": "2025-02-30", "age": 30}]},
         format="json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
 
-    assert response.json()["errors"]["people[0].age"] == "must be between 0 and 130"
+    errors = response.json()["errors"]
+    assert errors["people[0].born_on"] == "expected a date (YYYY-MM-DD)"
+    # A stored person keeps a birth date, not an age that would never grow older.
+    assert errors["people[0].age"] == "'age' is computed: give born_on instead"

@@ -25,6 +25,7 @@ OPERATIONS = {
     ("/api/v1/enterprises/{id}/", "patch"),
     ("/api/v1/enterprises/{id}/", "delete"),
     ("/api/v1/enterprises/{id}/matches/", "get"),
+    ("/api/v1/enterprises/{id}/matches/{policy}/", "get"),
 }
 
 
@@ -59,7 +60,10 @@ def test_it_documents_every_fact_of_a_match_request() -> None:
 
     components = schema["components"]["schemas"]
     person = components["PersonInputRequest"]["properties"]
-    assert set(person) == {"ref", *Profile.person_fields()}
+    # A one-off match may give an age instead of a birth date; a stored person may not.
+    assert set(person) == {"ref", *Profile.person_fields(), "age"}
+    stored = components["StoredPersonInputRequest"]["properties"]
+    assert set(stored) == {"ref", *Profile.person_fields()}
     assert person["graduated_on"]["format"] == "date"
     assert {"$ref": "#/components/schemas/DegreeEnum"} in person["degree"]["oneOf"]
     assert "master" in components["DegreeEnum"]["enum"]

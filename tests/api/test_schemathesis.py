@@ -112,14 +112,16 @@ def _keep_to_what_no_schema_can_say(body: dict[str, Any]) -> None:
     if isinstance(body.get("credit_code"), str) and body["credit_code"]:
         # A valid code, as generated, but one no other case has used.
         body["credit_code"] = _with_check_digit(f"91440300{next(_FRESH):09d}")
-    facts = body.get("enterprise")
-    registered = facts.get("registered_on") if isinstance(facts, dict) else None
-    if isinstance(registered, str):
-        # A company is not registered after the evaluation date (as_of, else today).
-        as_of = body.get("as_of") if isinstance(body.get("as_of"), str) else None
-        latest = min(as_of or "9999-12-31", date.today().isoformat())
-        if registered > latest:
-            facts["registered_on"] = latest
+    # A company is not registered, nor a person born, after the evaluation date (as_of, else
+    # today).
+    as_of = body.get("as_of") if isinstance(body.get("as_of"), str) else None
+    latest = min(as_of or "9999-12-31", date.today().isoformat())
+    dated = [(body.get("enterprise"), "registered_on")]
+    if isinstance(body.get("people"), list):
+        dated += [(person, "born_on") for person in body["people"]]
+    for values, name in dated:
+        if isinstance(values, dict) and isinstance(values.get(name), str) and values[name] > latest:
+            values[name] = latest
     for key, prefix in (("people", "p"), ("loans", "l")):
         items = body.get(key)
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from policies.services import catalogue_load
+from policies.catalogue import catalogue_load
 
 from .support import DESKTOP
 

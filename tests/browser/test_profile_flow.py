@@ -61,7 +61,7 @@ def fill_robotics_startup(founder: Founder, today: date, *, photos: str = "") ->
     f.choose("hukou_city", f.choice_label("hukou_city", "shenzhen"), person)
     f.choose("hukou_district", f.choice_label("hukou_district", "nanshan"), person)
     f.type("hukou_transferred_on", years_ago(0, 100, today=today).isoformat(), person)
-    f.type("age", "27", person)
+    f.type("born_on", years_ago(27, 150, today=today).isoformat()[:7], person)  # year-month
     f.tick("is_founder", "yes", person)
     if photos:
         check_page(f.page, f"{photos}-2-people")
@@ -124,12 +124,12 @@ def test_it_keeps_answers_when_going_back_and_switches_language_in_place(
     founder.press("next")
     founder.press("add_person")
     founder.choose("degree", founder.choice_label("degree", "phd"), "#row-people-0")
-    founder.field("age", "#row-people-0").fill("33")
-    founder.field("age", "#row-people-0").press("Enter")  # Enter means "next", not "remove"
+    founder.field("born_on", "#row-people-0").fill("1993-05")
+    founder.field("born_on", "#row-people-0").press("Enter")  # Enter: "next", not "remove"
     assert page.url == site + "/profile/loans/"
 
     founder.press("previous")
-    expect(founder.field("age", "#row-people-0")).to_have_value("33")
+    expect(founder.field("born_on", "#row-people-0")).to_have_value("1993-05")
     founder.press("previous")
     page.get_by_test_id("language-switch").click()
 

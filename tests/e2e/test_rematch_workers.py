@@ -58,7 +58,7 @@ def _enterprises(n: int, seed: int = 7) -> None:
             Person(enterprise_id=pk, ref="p1", degree=rng.choice(["bachelor", "master", None]),
                    hukou_city="shenzhen", hukou_district=rng.choice(["nanshan", None]),
                    hukou_transferred_on=rng.choice([date(2026, 6, 1), None]),
-                   age=rng.choice([28, 50]))
+                   born_on=rng.choice([date(1998, 5, 1), date(1976, 5, 1)]))
             for pk in ids if rng.random() < 0.5
         ],
         batch_size=2000,

@@ -52,7 +52,7 @@ def test_it_stores_a_profile_and_reads_it_back_unchanged() -> None:
                 "registered_on": "2024-03-01",
                 "annual_revenue": "12.50",
             },
-            "people": [{"ref": "p1", "degree": "master", "age": 30}],
+            "people": [{"ref": "p1", "degree": "master", "born_on": "1996-05-01"}],
             "loans": [{"ref": "l1", "product": "rd_loan", "amount": "1000000.00", "rate": "0.035"}],
         }
     )

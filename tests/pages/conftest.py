@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from policies.services import catalogue_load
+from policies.catalogue import catalogue_load
 
 
 @pytest.fixture

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 
 
 def post_step(
@@ -25,6 +27,14 @@ def post_step(
         data[f"{step}-count"] = rows
     prefix = f"/{language}" if language else ""
     return client.post(f"{prefix}/profile/{step}/", data)
+
+
+def _years_ago(years: int) -> str:
+    """A birth date `years` and a half ago: that age today."""
+    today = timezone.localdate()
+    return (
+        date(today.year - years, today.month, min(today.day, 28)) - timedelta(days=182)
+    ).isoformat()
 
 
 def robotics_startup(client: Client, *, registered_on: str, transferred_on: str) -> None:
@@ -52,7 +62,7 @@ def robotics_startup(client: Client, *, registered_on: str, transferred_on: str)
             "0-hukou_city": "shenzhen",
             "0-hukou_district": "nanshan",
             "0-hukou_transferred_on": transferred_on,
-            "0-age": "27",
+            "0-born_on": _years_ago(27),
             "0-is_founder": "true",
         },
         rows=1,

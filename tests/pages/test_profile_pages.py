@@ -57,15 +57,19 @@ def test_it_puts_the_profiles_range_error_on_the_loan_field_it_belongs_to(client
 
 def test_it_adds_and_removes_people_and_keeps_the_others_answers(client: Client) -> None:
     post_step(client, "people", {}, rows=0, go="add")
-    post_step(client, "people", {"0-age": "30"}, rows=1, go="add")
-    post_step(client, "people", {"0-age": "30", "1-age": "41"}, rows=2, go="add")
+    post_step(client, "people", {"0-born_on": "1996-05"}, rows=1, go="add")
+    post_step(client, "people", {"0-born_on": "1996-05", "1-born_on": "1985-01"}, rows=2, go="add")
 
     response = post_step(
-        client, "people", {"0-age": "30", "1-age": "41", "2-age": "52"}, rows=3, go="remove:1"
+        client,
+        "people",
+        {"0-born_on": "1996-05", "1-born_on": "1985-01", "2-born_on": "1974-12"},
+        rows=3,
+        go="remove:1",
     )
 
     assert response.status_code == 302
-    assert [p["age"] for p in draft(client)["people"]] == ["30", "52"]
+    assert [p["born_on"] for p in draft(client)["people"]] == ["1996-05", "1974-12"]
 
 
 def test_it_gives_a_new_loan_the_recommended_zero_fees(client: Client) -> None:
@@ -76,10 +80,10 @@ def test_it_gives_a_new_loan_the_recommended_zero_fees(client: Client) -> None:
 
 
 def test_it_moves_to_the_same_step_in_the_other_language(client: Client) -> None:
-    response = post_step(client, "people", {"0-age": "30"}, rows=1, go="lang:en")
+    response = post_step(client, "people", {"0-born_on": "1996-05"}, rows=1, go="lang:en")
 
     assert response["Location"] == "/en/profile/people/"
-    assert draft(client)["people"][0]["age"] == "30"
+    assert draft(client)["people"][0]["born_on"] == "1996-05"
 
 
 def test_it_sends_a_profile_with_errors_back_to_the_step_to_fix(client: Client) -> None:

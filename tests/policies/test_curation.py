@@ -89,7 +89,9 @@ def test_it_publishes_a_draft_and_rematches_every_enterprise(loaded: None) -> No
     assert amounts == {Decimal("60000.00")}
 
 
-def test_it_cannot_hold_two_published_versions_of_one_policy(loaded: None) -> None:
+@pytest.mark.postgresql
+def test_the_database_refuses_two_published_versions_that_overlap(loaded: None) -> None:
+    # The exclusion constraint (PostgreSQL); on SQLite the publish service checks it.
     policy = Policy.objects.get(slug="loan-rd")
     draft = policy_version_draft(policy=policy)
 

@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
+from policies.catalogue import catalogue_load
 from policies.models import Policy, PolicyVersion, VersionStatus
-from policies.services import EDITOR_GROUP, catalogue_load, policy_version_draft
+from policies.services import EDITOR_GROUP, policy_version_draft
 
 # PostgreSQL only (deselected on SQLite, whose shared in-memory test database answers a second
 # writer at once with "database table is locked": threads cannot race there).

@@ -3,12 +3,10 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
-from django.utils import timezone
 
 from policies.expiry import (
     PUBLISHER_GROUP,
     policy_deadlines_remind,
-    policy_versions_retire_expired,
 )
 from policies.models import (
     BenefitKind,
@@ -19,8 +17,6 @@ from policies.models import (
     SubjectType,
     VersionStatus,
 )
-from policies.tasks import policy_versions_retire_expired as retire_task
-from policy_match import tasks as match_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -57,78 +53,6 @@ def _version(
 def _status(version: PolicyVersion) -> str:
     version.refresh_from_db()
     return version.status
-
-
-def test_it_retires_a_published_version_past_valid_to_and_leaves_the_others() -> None:
-    expired = _version("expired", valid_to=TODAY - timedelta(days=1))
-    last_day = _version("last-day", valid_to=TODAY)
-    open_ended = _version("open-ended")
-    draft = _version("draft-only", status=VersionStatus.DRAFT, valid_to=TODAY - timedelta(days=9))
-
-    retired = policy_versions_retire_expired(today=TODAY)
-
-    assert retired == ["expired"]
-    assert _status(expired) == VersionStatus.RETIRED
-    assert [_status(v) for v in (last_day, open_ended, draft)] == [
-        VersionStatus.PUBLISHED,
-        VersionStatus.PUBLISHED,
-        VersionStatus.DRAFT,
-    ]
-    expired.policy.refresh_from_db()
-    assert expired.policy.status == PolicyStatus.RETIRED
-    assert expired.policy.current_version is None
-    last_day.policy.refresh_from_db()
-    assert last_day.policy.current_version == last_day
-
-
-def test_it_retires_nothing_the_second_time() -> None:
-    expired = _version("expired", valid_to=TODAY - timedelta(days=1))
-    policy_versions_retire_expired(today=TODAY)
-    history = (expired.policy.history.count(), expired.history.count())  # type: ignore[attr-defined]
-
-    retired_again = policy_versions_retire_expired(today=TODAY)
-
-    assert retired_again == []
-    assert (expired.policy.history.count(), expired.history.count()) == history  # type: ignore[attr-defined]
-
-
-def test_it_records_why_the_version_was_retired() -> None:
-    expired = _version("expired", valid_to=date(2026, 6, 30))
-
-    policy_versions_retire_expired(today=TODAY)
-
-    latest = expired.history.first()  # type: ignore[attr-defined]
-    assert latest.status == VersionStatus.RETIRED
-    assert latest.history_change_reason == "valid_to 2026-06-30 passed"
-
-
-def test_it_counts_days_in_shanghai_by_default() -> None:
-    today = timezone.localdate()  # Asia/Shanghai, whatever the server's clock zone
-    yesterday = _version("ended-yesterday", valid_to=today - timedelta(days=1))
-    ends_today = _version("ends-today", valid_to=today)
-
-    retired = retire_task.apply().get()
-
-    assert retired == ["ended-yesterday"]
-    assert _status(yesterday) == VersionStatus.RETIRED
-    assert _status(ends_today) == VersionStatus.PUBLISHED
-
-
-def test_it_enqueues_a_rematch_of_each_retired_policy_after_commit(
-    django_capture_on_commit_callbacks,
-) -> None:
-    expired = _version("expired", valid_to=TODAY - timedelta(days=1))
-    _version("current", valid_to=TODAY + timedelta(days=1))
-
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        policy_versions_retire_expired(today=TODAY)
-
-    if not hasattr(match_tasks, "rematch_policy"):
-        assert callbacks == []
-        return
-    assert len(callbacks) == 1
-    assert callbacks[0].func == match_tasks.rematch_policy.delay  # type: ignore[attr-defined]
-    assert callbacks[0].args == (expired.policy_id,)  # type: ignore[attr-defined]
 
 
 def test_it_lists_the_deadlines_within_30_days() -> None:

@@ -136,7 +136,7 @@ PERSON_FACTS = frozenset(
         "hukou_city",
         "hukou_district",
         "hukou_transferred_on",
-        "age",
+        "born_on",
         "is_founder",
         "talent_tier",
         "works_for_enterprise_since",
@@ -569,29 +569,29 @@ def test_it_lists_only_the_facts_under_unknown_branches_for_a_profile_with_many_
             ("talent-experience-voucher", "p1"): undetermined("520.00", "is_student"),
             ("talent-living-subsidy-master", "p1"): undetermined("50000.00", *hukou),
             ("key-industry-startup-talent-award", "p1"): undetermined(
-                "600000.00", "registered_on", "age", "is_founder", "talent_tier"
+                "600000.00", "registered_on", "born_on", "is_founder", "talent_tier"
             ),
             ("graduate-free-lodging", "p1"): undetermined(None, "hukou_city", "is_fresh_graduate"),
             ("startup-talent-rent-free-housing", "p1"): undetermined(
-                None, "registered_on", "age", "owns_home_in_shenzhen"
+                None, "registered_on", "born_on", "owns_home_in_shenzhen"
             ),
             ("youth-pilot-startup-team", "p1"): undetermined(
-                None, "is_founder", "age", "registered_on"
+                None, "is_founder", "born_on", "registered_on"
             ),
             ("talent-experience-voucher", "p2"): undetermined("520.00", "is_student"),
             ("talent-living-subsidy-bachelor", "p2"): undetermined("30000.00", "degree", *hukou),
             ("talent-living-subsidy-master", "p2"): undetermined("50000.00", "degree", *hukou),
             ("key-industry-startup-talent-award", "p2"): undetermined(
-                "600000.00", "registered_on", "age", "degree", "is_founder", "talent_tier"
+                "600000.00", "registered_on", "born_on", "degree", "is_founder", "talent_tier"
             ),
             ("graduate-free-lodging", "p2"): undetermined(
                 None, "hukou_city", "is_fresh_graduate", "degree"
             ),
             ("startup-talent-rent-free-housing", "p2"): undetermined(
-                None, "registered_on", "age", "degree", "owns_home_in_shenzhen"
+                None, "registered_on", "born_on", "degree", "owns_home_in_shenzhen"
             ),
             ("youth-pilot-startup-team", "p2"): undetermined(
-                None, "is_founder", "age", "registered_on"
+                None, "is_founder", "born_on", "registered_on"
             ),
         },
         people=["p1", "p2"],
@@ -808,7 +808,7 @@ def test_it_pays_gaming_key_talent_up_to_age_45_and_never_key_industry_awards_to
             ("loan-rd", None): eligible(),
             ("gaming-key-talent-subsidy", "p1"): eligible("600000.00"),
             ("talent-living-subsidy-bachelor", "p3"): eligible("30000.00"),
-            ("gaming-key-talent-subsidy", "p4"): undetermined("600000.00", "age"),
+            ("gaming-key-talent-subsidy", "p4"): undetermined("600000.00", "born_on"),
         },
         people=["p1", "p2", "p3", "p4"],
     )

@@ -13,10 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enterprises.models import Enterprise, Loan, Person
-from policies.models import Policy, PolicyStatus
-from policy_match.models import Match, RematchChunk, RematchRun, RematchStatus
+from policies.models import Policy, PolicyStatus, PolicyVersion
+from policy_match.models import Match, MatchChange, RematchChunk, RematchRun, RematchStatus
+from policy_match.records import typed_inputs
 from policy_match.rematch import rematch_chunk_run, rematch_policy_start, rematch_progress
 from policy_match.rules import Subject
+from policy_match.selectors import match_confirmed
 from policy_match.services import match_enterprise
 from tests.policy_match.rules.test_to_q import _row
 
@@ -31,27 +33,56 @@ def catalogue(seeds_dir: Path) -> None:
     call_command("load_catalogue", str(seeds_dir))
 
 
-def _stored() -> dict[tuple[int, int, int], tuple[str, Decimal | None, tuple[str, ...], int]]:
+Stored = dict[tuple[int, int, int], tuple[Any, ...]]
+
+
+def _stored() -> Stored:
+    """Each row's status, amount, missing facts, version and decision record (typed)."""
     return {
         (m.enterprise_id, m.policy_id, m.subject_id): (
             m.status,
             m.amount,
             tuple(m.missing),
             m.version_id,
+            m.trace,
+            typed_inputs(m.inputs),
+            m.evaluated_on,
         )
         for m in Match.objects.all()
     }
 
 
-def _assert_same(one_by_one: dict, set_based: dict) -> None:
+def _events() -> set[tuple[Any, ...]]:
+    return {
+        (c.enterprise_id, c.policy_id, c.subject_id, c.from_status, c.to_status, c.to_amount)
+        for c in MatchChange.objects.all()
+    }
+
+
+def _assert_same(one_by_one: Stored, set_based: Stored) -> None:
     assert set(one_by_one) == set(set_based)
-    for key, (status, amount, missing, version) in one_by_one.items():
-        other = set_based[key]
-        assert (status, missing, version) == (other[0], other[2], other[3]), key
-        if amount is None or other[1] is None:
-            assert amount == other[1], key
+    for key, (status, amount, *record) in one_by_one.items():
+        other_status, other_amount, *other_record = set_based[key]
+        assert (status, *record) == (other_status, *other_record), key
+        if amount is None or other_amount is None:
+            assert amount == other_amount, key
         else:
-            assert abs(amount - other[1]) <= TOLERANCE, (key, amount, other[1])
+            assert abs(amount - other_amount) <= TOLERANCE, (key, amount, other_amount)
+
+
+def _assert_same_events(one_by_one: set, set_based: set) -> None:
+    """The same changes, amounts within the rounding tolerance (SQLite's floats)."""
+
+    def key(event: tuple[Any, ...]) -> tuple[Any, ...]:
+        return event[:5]
+
+    assert {key(e) for e in one_by_one} == {key(e) for e in set_based}
+    amounts = {key(e): e[5] for e in set_based}
+    for event in one_by_one:
+        other = amounts[key(event)]
+        assert (event[5] is None) == (other is None), event
+        if other is not None:
+            assert abs(event[5] - other) <= TOLERANCE, event
 
 
 def _rematch(policy: Policy) -> RematchRun:
@@ -72,12 +103,14 @@ def test_it_writes_the_same_matches_as_matching_each_demo_enterprise(
     call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"))
     for enterprise in Enterprise.objects.all():
         match_enterprise(enterprise=enterprise, as_of=AS_OF)
-    one_by_one = _stored()
+    one_by_one, created = _stored(), _events()
     Match.objects.all().delete()
+    MatchChange.objects.all().delete()
 
     _rematch_everything()
 
     _assert_same(one_by_one, _stored())
+    _assert_same_events(created, _events())
     assert RematchRun.objects.exclude(status=RematchStatus.DONE).count() == 0
 
 
@@ -105,12 +138,14 @@ def test_it_agrees_with_one_by_one_matching_on_random_enterprises(
             Loan.objects.create(enterprise=enterprise, ref=f"l{j}", **loan)
     for enterprise in Enterprise.objects.all():
         match_enterprise(enterprise=enterprise, as_of=AS_OF)
-    one_by_one = _stored()
+    one_by_one, created = _stored(), _events()
     Match.objects.all().delete()
+    MatchChange.objects.all().delete()
 
     _rematch_everything()
 
     _assert_same(one_by_one, _stored())
+    _assert_same_events(created, _events())
 
 
 def test_it_runs_a_chunk_twice_without_changing_anything(catalogue: None, seeds_dir: Path) -> None:
@@ -149,3 +184,41 @@ def test_it_removes_the_matches_of_a_retired_policy(catalogue: None, seeds_dir: 
     _rematch(Policy.objects.get(pk=policy.pk))
 
     assert Match.objects.filter(policy=policy).count() == 0
+
+
+def test_a_republish_that_changes_nothing_writes_no_row(catalogue: None, seeds_dir: Path) -> None:
+    # #13.5: rows are written only when their status, amount or missing facts change.
+    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"))
+    policy = Policy.objects.get(slug="talent-living-subsidy-master")
+    _rematch(policy)
+    before = dict(Match.objects.filter(policy=policy).values_list("pk", "evaluated_at"))
+    events = MatchChange.objects.count()
+
+    run = _rematch(policy)
+
+    assert sum(run.chunks.values_list("rows", flat=True)) == 0
+    assert dict(Match.objects.filter(policy=policy).values_list("pk", "evaluated_at")) == before
+    assert MatchChange.objects.count() == events
+    confirmed = match_confirmed(match=Match.objects.filter(policy=policy).first())
+    assert confirmed.on == AS_OF and confirmed.version_number == policy.current_version.number
+
+
+def test_a_changed_amount_writes_only_its_rows_with_one_event_each(
+    catalogue: None, seeds_dir: Path
+) -> None:
+    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"))
+    policy = Policy.objects.get(slug="talent-living-subsidy-master")
+    _rematch(policy)
+    eligible = Match.objects.filter(policy=policy, status="eligible").count()
+    version = policy.current_version
+    PolicyVersion.objects.filter(pk=version.pk).update(cap=Decimal("60000"))  # as a new version
+
+    run = _rematch(Policy.objects.get(pk=policy.pk))
+
+    changed = MatchChange.objects.filter(policy=policy, cause="publish", from_status__isnull=False)
+    assert eligible > 0
+    assert changed.count() == Match.objects.filter(policy=policy, amount=Decimal("60000")).count()
+    assert {(c.from_amount, c.to_amount) for c in changed if c.from_status == "eligible"} == {
+        (Decimal("50000.00"), Decimal("60000.00"))
+    }
+    assert sum(run.chunks.values_list("rows", flat=True)) == changed.count()

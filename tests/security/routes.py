@@ -9,6 +9,7 @@ from django.urls.converters import IntConverter
 
 # Every method a client can send; a view that does not serve one answers 405.
 METHODS = ("get", "head", "options", "post", "put", "patch", "delete")
+SAMPLE_SLUG = "lifecycle-one-stop-service"
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,9 @@ class Route:
     view: type
 
     def url(self, **values: object) -> str:
-        return self.path.format(**values)
+        # A slug parameter names a measure every enterprise has a result for (a measure of
+        # every district and age, so that another partner's enterprise has a record too).
+        return self.path.format(**{**dict.fromkeys(self.other_params, SAMPLE_SLUG), **values})
 
 
 def api_routes() -> list[Route]:

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from policies.services import CatalogueError, catalogue_load
+from policies.catalogue import CatalogueError, catalogue_load
 
 
 class Command(BaseCommand):

@@ -558,7 +558,7 @@ def test_it_derives_the_years_since_the_hukou_moved_to_shenzhen(
                 "hte_certified_last_calendar_year",
             },
         ),
-        (Subject.PERSON, {"years_since_hukou_transfer"}),
+        (Subject.PERSON, {"age", "years_since_hukou_transfer"}),
         (Subject.LOAN, {"interest"}),
     ],
 )

@@ -47,9 +47,10 @@ KEYWORDS = (
     *OPERATORS,
     *FORMULA_OPS,
 )
-SEED_DOCUMENTS = [
-    yaml.safe_load(path.read_text(encoding="utf-8"))
+SEED_DOCUMENTS = [  # every version of every measure (a file holds one document per version)
+    doc
     for path in sorted((SEEDS / "policies").glob("*.yaml"))
+    for doc in yaml.safe_load_all(path.read_text(encoding="utf-8"))
 ]
 # Enough to find something (hundreds of inputs that go deep), few enough for the file to run
 # in about 15 seconds.
