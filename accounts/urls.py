@@ -1,4 +1,4 @@
-"""Account pages; included by policy_match.urls, so the names are pages:login, pages:signup, …"""
+"""Account pages; included by policy_match.pages.urls: the names are pages:login, pages:signup …"""
 
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path, reverse_lazy

@@ -12,8 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from enterprises.services import enterprise_save_for_owner
-from policy_match.views.draft import draft_check, draft_from_enterprise, draft_get, draft_save
-from policy_match.views.profile import language_of, owned_enterprise
+from policy_match.pages.views.draft import draft_check, draft_from_enterprise, draft_get, draft_save
+from policy_match.pages.views.profile import language_of, owned_enterprise
 
 from .forms import EmailAuthenticationForm, SignupForm
 

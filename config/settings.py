@@ -73,6 +73,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # The startup pages' tags live with the pages (policy_match/pages/), not at the
+            # app's top level where Django would look for them.
+            "libraries": {"pages": "policy_match.pages.templatetags.pages"},
         },
     },
 ]
@@ -160,22 +163,22 @@ REQUEST_MAX_CHUNKED_BYTES = env.int("REQUEST_MAX_CHUNKED_BYTES", default=8 * 102
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "policy_match.api_support.PartnerKeyAuthentication",
+        "policy_match.api.support.PartnerKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # staff, browsable API
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["policy_match.api_support.IsPartnerOrStaff"],
-    "DEFAULT_THROTTLE_CLASSES": ["policy_match.api_support.PartnerKeyThrottle"],
-    "DEFAULT_PARSER_CLASSES": ["policy_match.api_support.LimitedJSONParser"],
+    "DEFAULT_PERMISSION_CLASSES": ["policy_match.api.support.IsPartnerOrStaff"],
+    "DEFAULT_THROTTLE_CLASSES": ["policy_match.api.support.PartnerKeyThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["policy_match.api.support.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
-        "policy_match.api_support.JSONRenderer",  # DRF's, with orjson
+        "policy_match.api.support.JSONRenderer",  # DRF's, with orjson
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "policy_match.api_support.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "policy_match.api_support.PageNumberPagination",
+    "EXCEPTION_HANDLER": "policy_match.api.support.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "policy_match.api.support.PageNumberPagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -193,14 +196,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "policy_match.api.forbid_unknown_request_fields",
+        "policy_match.api.schema.forbid_unknown_request_fields",
     ],
     "ENUM_NAME_OVERRIDES": {
         "SubjectTypeEnum": "policies.models.SubjectType",
-        "FactTypeEnum": "policy_match.api.fact_kinds",
+        "FactTypeEnum": "policy_match.api.schema.fact_kinds",
         "MatchStatusEnum": "policy_match.models.MatchStatus",
         "CategoryEnum": "policies.models.Category",
-        "DistrictEnum": "policy_match.api.district_choices",
+        "DistrictEnum": "policy_match.api.schema.district_choices",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -232,7 +235,7 @@ INSTALLED_APPS += ["axes", "csp"]
 # First: the request id and the access line cover every other middleware. Then the body size
 # check, before anything reads a body.
 MIDDLEWARE.insert(0, "config.logging.RequestIdMiddleware")
-MIDDLEWARE.insert(1, "policy_match.api_support.RequestBodyMiddleware")
+MIDDLEWARE.insert(1, "policy_match.api.support.RequestBodyMiddleware")
 # Axes last, as its documentation requires: it turns a lockout into the 429 response.
 MIDDLEWARE += ["config.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
 # Axes first, so a locked-out client is refused before its password is even checked.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from policy_match.forms import LoanForm
+from policy_match.pages.forms import LoanForm
 from policy_match.rules import Kind, Subject, facts_for
 
 from .support import post_step

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from policy_match.forms import EnterpriseForm, LoanForm, PersonForm
+from policy_match.pages.forms import EnterpriseForm, LoanForm, PersonForm
+from policy_match.pages.templatetags.pages import fact_unit
 from policy_match.rules import FACTS, Subject, facts_for
-from policy_match.templatetags.pages import fact_unit
 
 FORMS = [
     (EnterpriseForm, Subject.ENTERPRISE),

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from policy_match.forms import EnterpriseForm
+from policy_match.pages.forms import EnterpriseForm
 from policy_match.rules import Subject, facts_for
 
 from .support import FALSE_BY_DEFAULT, post_step, robotics_startup

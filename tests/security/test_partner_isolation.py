@@ -12,8 +12,8 @@ import pytest
 from django.http import HttpResponse
 from rest_framework.test import APIClient
 
-from enterprises.api import EnterpriseListCreateApi
 from enterprises.models import Enterprise, Partner
+from policy_match.api.enterprises import EnterpriseListCreateApi
 
 from .conftest import B_BODY, B_CODE, ENTERPRISES, FRESH_CODE, Stored, create, state_of
 from .routes import METHODS, Route, api_routes, declared_filters, enterprise_routes

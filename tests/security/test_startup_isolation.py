@@ -24,9 +24,9 @@ from django.utils.http import urlsafe_base64_encode
 from enterprises.models import Enterprise
 from enterprises.services import enterprise_save_profile
 from policies.catalogue import catalogue_load
+from policy_match.pages.views.profile import STEPS
 from policy_match.profile import Profile
 from policy_match.services import match_enterprise
-from policy_match.views.profile import STEPS
 from tests.factories import UserFactory
 
 from .conftest import state_of

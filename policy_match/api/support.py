@@ -40,8 +40,7 @@ from rest_framework_api_key.permissions import KeyParser
 
 from config.chunked import UNREADABLE
 from enterprises.models import Partner, PartnerAPIKey
-
-from .rules import normalize_language
+from policy_match.rules import normalize_language
 
 logger = logging.getLogger(__name__)
 

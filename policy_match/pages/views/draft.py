@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_profile
+from policy_match.profile import Profile, ProfileError
+from policy_match.rules import FACTS, Kind
 
 from ..forms import FORMS, EnterpriseForm, FactForm, LoanForm, PersonForm, draft_value
-from ..profile import Profile, ProfileError
-from ..rules import FACTS, Kind
 
 SESSION_KEY = "profile_draft"
 SUBJECT_STEPS = ("enterprise", "people", "loans")

@@ -23,11 +23,10 @@ from rest_framework import serializers
 
 from enterprises.models import Enterprise, Loan, Person
 from policies.models import Category, SubjectType
-
-from .models import MatchStatus
-from .profile import Profile, ProfileError
-from .rules import FACTS, OUTCOME_NAMES, Fact, Kind, Subject, Text, facts_for
-from .rules.parse import ISO_DATE
+from policy_match.models import MatchStatus
+from policy_match.profile import Profile, ProfileError
+from policy_match.rules import FACTS, OUTCOME_NAMES, Fact, Kind, Subject, Text, facts_for
+from policy_match.rules.parse import ISO_DATE
 
 MONEY_PATTERN = r"^\d+\.\d{2}$"
 # Texts are stored, and PostgreSQL refuses the NUL character: the schema says so.

@@ -7,10 +7,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from policy_match.api_support import request_language
+from policies.models import BenefitKind, BenefitUnit, CapScope, Category, Confidence, SubjectType
+from policy_match.api.support import request_language
 from policy_match.rules import parse, render_rule
-
-from .models import BenefitKind, BenefitUnit, CapScope, Category, Confidence, SubjectType
 
 
 class PolicyBenefitOutputSerializer(serializers.Serializer):

@@ -17,11 +17,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import SkipField, empty
 
+from enterprises.models import (
+    VISIBLE_NAME_PATTERN,
+    Enterprise,
+    Loan,
+    Person,
+    normalize_credit_code,
+    validate_credit_code,
+    validate_visible_name,
+)
 from policies.models import Category
-from policy_match.models import ChangeCause, Match, MatchStatus
-from policy_match.profile import Profile
-from policy_match.rules import FACTS
-from policy_match.serializers import (
+from policy_match.api.serializers.matching import (
     EnterpriseFactsInputSerializer,
     LoanInputSerializer,
     MatchReasonOutputSerializer,
@@ -31,16 +37,9 @@ from policy_match.serializers import (
     money_field,
     validate_profile,
 )
-
-from .models import (
-    VISIBLE_NAME_PATTERN,
-    Enterprise,
-    Loan,
-    Person,
-    normalize_credit_code,
-    validate_credit_code,
-    validate_visible_name,
-)
+from policy_match.models import ChangeCause, Match, MatchStatus
+from policy_match.profile import Profile
+from policy_match.rules import FACTS
 
 _IDENTITY = ("name", "name_en", "credit_code")
 _PROFILE = ("enterprise", "people", "loans")

@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from policies.models import CapScope, Category, PolicyVersion, SubjectType, VersionStatus
+from policy_match.rules import parse, render_rule
 
 from ..forms import MeasureFilterForm
-from ..rules import parse, render_rule
 from .present import manual_checks, source_link
 from .profile import language_of
 

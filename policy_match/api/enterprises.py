@@ -2,7 +2,7 @@
 
 Every query starts from the caller's partner, so another partner's enterprise is simply not
 found (404, not 403: its existence is not revealed). A staff session (the browsable API) sees
-every enterprise, but only with the admin's own model permissions (api_support.IsPartnerOrStaff).
+every enterprise, but only with the admin's own model permissions (support.IsPartnerOrStaff).
 
 Each enterprise carries an ETag (its revision): GET returns it, and PATCH and DELETE accept
 `If-Match` so that a partner can tell that someone else changed the enterprise meanwhile. A
@@ -35,24 +35,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from policy_match.api import LANGUAGE_PARAMETER, errors
-from policy_match.api_support import LanguageMixin, request_language, request_partner
+from enterprises.models import Enterprise, Partner
+from enterprises.selectors import enterprise_profile
+from enterprises.services import enterprise_save_profile
+from policy_match.api.schema import LANGUAGE_PARAMETER, errors
+from policy_match.api.support import LanguageMixin, request_language, request_partner
 from policy_match.models import Match, MatchStatus
 from policy_match.records import record_report
 from policy_match.retry import retry_once_on_conflict
 from policy_match.selectors import match_changes, match_list_for_enterprise, match_records
 from policy_match.services import match_enterprise
 
-from .models import Enterprise, Partner
-from .selectors import enterprise_profile
-from .serializers import (
+from .serializers.enterprises import (
     EnterpriseInputSerializer,
     EnterpriseMatchOutputSerializer,
     EnterpriseMatchRecordOutputSerializer,
     EnterpriseOutputSerializer,
     profile_as_data,
 )
-from .services import enterprise_save_profile
 
 ID_PARAMETER = OpenApiParameter(
     "id",

@@ -9,7 +9,7 @@ from django import template
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from ..rules import FACTS, normalize_language
+from policy_match.rules import FACTS, normalize_language
 
 register = template.Library()
 

@@ -9,13 +9,13 @@ from django.db.models import F, Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
-from policy_match.api import LANGUAGE_PARAMETER, errors
-from policy_match.api_support import LanguageMixin
-from policy_match.serializers import NO_NUL_PATTERN
+from policies.models import Category, PolicyVersion, SubjectType, VersionStatus
+from policies.versions import in_force_q
+from policy_match.api.schema import LANGUAGE_PARAMETER, errors
+from policy_match.api.serializers.matching import NO_NUL_PATTERN
+from policy_match.api.support import LanguageMixin
 
-from .models import Category, PolicyVersion, SubjectType, VersionStatus
-from .serializers import PolicyDetailOutputSerializer, PolicyOutputSerializer
-from .versions import in_force_q
+from .serializers.policies import PolicyDetailOutputSerializer, PolicyOutputSerializer
 
 
 def _published() -> QuerySet[PolicyVersion]:

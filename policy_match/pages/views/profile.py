@@ -20,9 +20,9 @@ from django.views.decorators.http import require_http_methods
 
 from enterprises.models import Enterprise
 from enterprises.services import enterprise_save_for_owner
+from policy_match.rules import FACTS, format_value, normalize_language
 
 from ..forms import FactForm
-from ..rules import FACTS, format_value, normalize_language
 from .draft import (
     SUBJECT_STEPS,
     CheckedDraft,

@@ -21,15 +21,14 @@ from django.utils.translation import gettext as _
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_profile
 from policies.models import Category, PolicyVersion
-
-from ..catalogue import CompiledPolicy, compile_version
-from ..models import MatchStatus
-from ..profile import Profile
-from ..records import context_of, trace_of
-from ..report import Line, MatchReport, total
-from ..rules import FACTS, FALSE, TRUE, UNKNOWN, Subject
-from ..selectors import match_list_for_enterprise
-from ..services import evaluate_line
+from policy_match.catalogue import CompiledPolicy, compile_version
+from policy_match.models import MatchStatus
+from policy_match.profile import Profile
+from policy_match.records import context_of, trace_of
+from policy_match.report import Line, MatchReport, total
+from policy_match.rules import FACTS, FALSE, TRUE, UNKNOWN, Subject
+from policy_match.selectors import match_list_for_enterprise
+from policy_match.services import evaluate_line
 
 _OUTCOMES = {
     MatchStatus.ELIGIBLE: TRUE,

@@ -19,8 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import validate_visible_name
 from policies.models import Category, SubjectType
-
-from .rules import Fact, Kind, Subject, facts_for
+from policy_match.rules import Fact, Kind, Subject, facts_for
 
 # A year and month alone read as the month's first day (a birth date may be given so).
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d",

@@ -4,16 +4,16 @@ schema and its two readers, Swagger UI and ReDoc, served from local assets."""
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from enterprises.api import (
+from policy_match.api.enterprises import (
     EnterpriseDetailApi,
     EnterpriseListCreateApi,
     EnterpriseMatchDetailApi,
     EnterpriseMatchListApi,
 )
-from policies.api import PolicyDetailApi, PolicyListApi
+from policy_match.api.policies import PolicyDetailApi, PolicyListApi
 
-from .api import FactListApi, MatchCreateApi, PartnerDetailApi, RedocApi
-from .api_support import api_not_found
+from .matching import FactListApi, MatchCreateApi, PartnerDetailApi, RedocApi
+from .support import api_not_found
 
 v1: list[URLPattern | URLResolver] = [
     path("partner/", PartnerDetailApi.as_view(), name="partner"),

@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..services import match_profile
+from policy_match.services import match_profile
+
 from .draft import draft_check, draft_get
 from .present import present, stored_report
 from .profile import language_of, owned_enterprise, step_url
