@@ -130,6 +130,10 @@ class Enterprise(models.Model):
     # When the whole profile was last matched (every measure): results older than a profile
     # change are being worked out again. Set without a save (no revision, no history).
     matched_at = models.DateTimeField(_("上次匹配时间"), null=True, blank=True, editable=False)
+    # When its owner last saw the results page: the changes since are "new" to them.
+    changes_seen_at = models.DateTimeField(
+        _("上次查看结果时间"), null=True, blank=True, editable=False
+    )
 
     registered_district = fact_field("registered_district")
     registered_on = fact_field("registered_on")
@@ -142,6 +146,7 @@ class Enterprise(models.Model):
     is_strategic_emerging = fact_field("is_strategic_emerging")
     is_future_industry = fact_field("is_future_industry")
     is_high_tech_enterprise = fact_field("is_high_tech_enterprise")
+    in_hte_cultivation_pool = fact_field("in_hte_cultivation_pool")
     high_tech_certified_on = fact_field("high_tech_certified_on")
     is_specialized_sme = fact_field("is_specialized_sme")
     is_little_giant = fact_field("is_little_giant")

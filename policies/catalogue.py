@@ -56,7 +56,7 @@ class Entry:
 
     @property
     def status(self) -> str:
-        return str(self.documents[0][1]["status"])
+        return str(self.documents[0][1]["status"])  # published, draft or retired
 
 
 # A file name is only a label (never a path): a bare `<slug>.yaml`, as load_catalogue reads them.
@@ -72,8 +72,8 @@ SLUG_NOT_NAME = Text("slug：“{slug}” 与文件名不同", "slug: “{slug}�
 SLUG_TWICE = Text("slug：也出现在 {other}", "slug: also in {other}")
 NO_DOCUMENT = Text("文件中没有内容", "the file holds no document")
 ONE_DRAFT = Text(
-    "草稿只能单独成一个文件（一个文档）；多个版本都须为 published",
-    "a draft is a file of one document; several versions must all be published",
+    "草稿或已停用的政策只能单独成一个文件（一个文档）；多个版本都须为 published",
+    "a draft or retired measure is a file of one document; several versions are all published",
 )
 SAME_MEASURE = Text(
     "各版本的 {key} 须相同（第 {n} 个文档不同）",
@@ -152,7 +152,7 @@ def _versions_problem(entry: Entry) -> Text | None:
         return NO_DOCUMENT
     first = entry.documents[0][1]
     statuses = {fields["status"] for _doc, fields in entry.documents}
-    if "draft" in statuses and len(entry.documents) > 1:
+    if statuses & {"draft", "retired"} and len(entry.documents) > 1:
         return ONE_DRAFT
     previous_end: date | None = None
     for n, (_doc, fields) in enumerate(entry.documents, start=1):
@@ -215,6 +215,9 @@ def _load_entry(entry: Entry, result: LoadResult) -> None:
         slug=slug, defaults={"category": first["category"], "subject": first["subject"]}
     )
     digests = [content_hash(doc) for doc, _fields in entry.documents]
+    if entry.status == "retired":
+        _retire(policy, entry, digests[0], result, created)
+        return
     if entry.status == "draft":
         existing = list(policy.versions.filter(status=VersionStatus.DRAFT))
     else:
@@ -253,6 +256,34 @@ def _load_entry(entry: Entry, result: LoadResult) -> None:
     policy.save()
 
 
+def _retire(policy: Policy, entry: Entry, digest: str, result: LoadResult, created: bool) -> None:
+    """A retired measure: its last content kept as a retired version, nothing published."""
+    latest = policy.versions.order_by("-number").first()
+    if (
+        latest is not None
+        and latest.status == VersionStatus.RETIRED
+        and latest.content_hash == digest
+        and policy.status == PolicyStatus.RETIRED
+    ):
+        result.unchanged.append(entry.slug)
+        return
+    (result.created if created else result.changed).append(entry.slug)
+    policy.versions.filter(status__in=(VersionStatus.PUBLISHED, VersionStatus.DRAFT)).update(
+        status=VersionStatus.RETIRED
+    )
+    fields = entry.documents[0][1]
+    PolicyVersion.objects.create(
+        policy=policy,
+        number=(latest.number if latest else 0) + 1,
+        content_hash=digest,
+        status=VersionStatus.RETIRED,
+        **_version_fields(fields),
+    )
+    policy.category, policy.subject = fields["category"], fields["subject"]
+    policy.current_version, policy.status = None, PolicyStatus.RETIRED
+    policy.save()
+
+
 def _version_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """The PolicyVersion fields of a validated document (its measure's own fields left out)."""
     return {k: v for k, v in fields.items() if k not in ("slug", "status", "category", "subject")}
@@ -267,6 +298,12 @@ def catalogue_versions() -> list[list[PolicyVersion]]:
     )
     for version in rows.order_by("policy__slug", "-number"):
         by_policy.setdefault(version.policy_id, []).append(version)
+    retired = PolicyVersion.objects.select_related("policy").filter(
+        status=VersionStatus.RETIRED, policy__status=PolicyStatus.RETIRED
+    )
+    for version in retired.order_by("policy__slug", "-number"):
+        if version.policy_id not in by_policy:  # a retired measure: its last version
+            by_policy[version.policy_id] = [version]
     chosen = []
     for found in by_policy.values():
         published = versions.timeline(found)

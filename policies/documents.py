@@ -22,17 +22,31 @@ from policy_match.rules import (
     parse_formula,
 )
 
-from .models import BenefitKind, BenefitUnit, CapScope, Category, Confidence, PolicyVersion
+from .models import (
+    AmountKind,
+    ApplyWindow,
+    Award,
+    BenefitKind,
+    BenefitUnit,
+    CapScope,
+    Category,
+    Confidence,
+    Jurisdiction,
+    PolicyVersion,
+)
+from .provenance import RANK, computed_confidence
 
 KEYS = (
-    "slug", "status", "category", "subject", "name", "summary", "issuer", "issuer_assumed",
-    "rule", "benefit", "valid_from", "valid_to", "apply_opens", "apply_closes", "dates_note",
+    "slug", "status", "category", "subject", "jurisdiction", "name", "summary", "issuer",
+    "issuer_assumed",
+    "rule", "benefit", "valid_from", "valid_to", "apply_opens", "apply_closes", "apply_window",
+    "documents", "dates_note",
     "dates_assumed", "exclusive_group", "application", "sources", "confidence",
     "manual_checks", "notes",
 )  # fmt: skip
 BENEFIT_KEYS = (
-    "kind", "cap", "cap_scope", "cap_per", "unit", "formula", "value_note", "estimated_value",
-    "amount_note", "assumed",
+    "kind", "award", "award_assumed", "cap", "cap_scope", "cap_per", "unit", "formula",
+    "amount_kind", "value_note", "estimated_value", "amount_note", "assumed",
 )  # fmt: skip
 SOURCE_KEYS = ("ref", "title", "url", "date", "quote")
 TRANSLATED = ("name", "summary", "issuer")
@@ -66,6 +80,47 @@ def _choice(value: Any, choices: list[str], path: str) -> str:
             path, f"应为以下之一：{', '.join(choices)}", f"expected one of: {', '.join(choices)}"
         )
     return str(value)
+
+
+def _note(doc: dict[str, Any], key: str, path: str) -> str | dict[str, str] | None:
+    """A remark: one text, or {zh-hans, en} where the two languages differ."""
+    value = doc.get(key)
+    if value is None or (isinstance(value, str) and value):
+        return value
+    if (
+        isinstance(value, dict)
+        and set(value) == {"zh-hans", "en"}
+        and all(isinstance(v, str) and v.strip() for v in value.values())
+    ):
+        return value
+    raise _err(path, "应为文字或 {zh-hans: …, en: …}", "expected a text or {zh-hans: …, en: …}")
+
+
+def _note_columns(field: str, note: str | dict[str, str] | None) -> dict[str, str]:
+    if isinstance(note, dict):
+        return {f"{field}_zh_hans": note["zh-hans"], f"{field}_en": note["en"]}
+    return {f"{field}_zh_hans": note or "", f"{field}_en": note or ""}
+
+
+def _default_window(version: PolicyVersion) -> str:
+    """What a file may leave out: dated when it gives dates, else unknown."""
+    return "dated" if version.apply_opens or version.apply_closes else "unknown"
+
+
+def _jurisdiction_of(version: PolicyVersion) -> dict[str, Any] | None:
+    name = _bilingual(version, "jurisdiction_name")
+    if version.jurisdiction == "district" and name is None:
+        return None  # the default: the district's own measure
+    return {"level": version.jurisdiction, "name": name}
+
+
+def _note_of(version: PolicyVersion, field: str) -> str | dict[str, str] | None:
+    """A remark as a file writes it: one text when both languages say the same."""
+    zh = getattr(version, f"{field}_zh_hans") or ""
+    en = getattr(version, f"{field}_en") or ""
+    if not zh and not en:
+        return None
+    return zh if zh == en else {"zh-hans": zh, "en": en}
 
 
 def _optional_str(doc: dict[str, Any], key: str, path: str) -> str:
@@ -132,7 +187,9 @@ def validate(doc: Any) -> dict[str, Any]:
         raise _err(
             "slug", "应为小写字母、数字和连字符", "expected lower-case letters, digits, hyphens"
         )
-    status = _choice(doc.get("status", "published"), ["published", "draft"], "status")
+    # retired: the measure no longer applies (the file says why in notes); it is kept, so
+    # that its history and stored matches stay explained.
+    status = _choice(doc.get("status", "published"), ["published", "draft", "retired"], "status")
     subject = Subject(_choice(doc["subject"], list(SubjectChoices), "subject"))
     rule = parse(doc["rule"], "rule")
     _rule_facts_fit(rule, subject, "rule")
@@ -143,12 +200,14 @@ def validate(doc: Any) -> dict[str, Any]:
         "subject": subject.value,
         "rule": doc["rule"],
     }
+    fields.update(_jurisdiction(doc.get("jurisdiction")))
     for key in TRANSLATED:
         text = _text(doc, key, key, required=key == "name")
         fields[f"{key}_zh_hans"] = text.zh if text else ""
         fields[f"{key}_en"] = text.en if text else ""
     fields.update(_benefit(doc["benefit"], subject))
     benefit_assumed = fields.pop("benefit_assumed")
+    award_assumed = fields.pop("award_assumed")
     for key in ("valid_from", "valid_to", "apply_opens", "apply_closes"):
         fields[key] = _date(doc, key)
     if fields["valid_from"] and fields["valid_to"] and fields["valid_from"] > fields["valid_to"]:
@@ -159,12 +218,26 @@ def validate(doc: Any) -> dict[str, Any]:
         and fields["apply_opens"] > fields["apply_closes"]
     ):
         raise _err("apply_closes", "申报截止早于申报开始", "apply_closes is before apply_opens")
-    fields["dates_note"] = _optional_str(doc, "dates_note", "dates_note")
+    dated = fields["apply_opens"] or fields["apply_closes"]
+    window = doc.get("apply_window") or ("dated" if dated else "unknown")
+    fields["apply_window"] = _choice(window, list(ApplyWindow.values), "apply_window")
+    if dated and fields["apply_window"] != "dated":
+        raise _err("apply_window", "有申报日期时应为 dated", "with apply dates it is dated")
+    documents = doc.get("documents") or []
+    if not isinstance(documents, list):
+        raise _err("documents", "应为列表", "expected a list")
+    fields["documents"] = [
+        _text({"x": item}, "x", f"documents[{i}]", required=True).as_dict()  # type: ignore[union-attr]
+        for i, item in enumerate(documents)
+    ]
+    fields.update(_note_columns("dates_note", _note(doc, "dates_note", "dates_note")))
     fields["exclusive_group"] = _optional_str(doc, "exclusive_group", "exclusive_group")
-    fields["notes"] = _optional_str(doc, "notes", "notes")
+    fields.update(_note_columns("notes", _note(doc, "notes", "notes")))
     assumptions = {"benefit": benefit_assumed} if benefit_assumed else {}
+    if award_assumed:
+        assumptions["award"] = award_assumed
     for key, name in (("issuer_assumed", "issuer"), ("dates_assumed", "dates")):
-        note = _optional_str(doc, key, key)
+        note = _note(doc, key, key)
         if note:
             assumptions[name] = note
     fields.update(_application(doc.get("application"), assumptions))
@@ -175,7 +248,15 @@ def validate(doc: Any) -> dict[str, Any]:
     fields["confidence"] = _choice(
         confidence.get("level"), list(Confidence.values), "confidence.level"
     )
-    fields["confidence_note"] = _optional_str(confidence, "note", "confidence.note")
+    fields.update(_note_columns("confidence_note", _note(confidence, "note", "confidence.note")))
+    weakest = computed_confidence(rule, assumptions)
+    if RANK[fields["confidence"]] > RANK[weakest]:
+        raise _err(
+            "confidence.level",
+            f"标注为 {fields['confidence']}，但条件、金额或日期中最弱的依据是 {weakest}",
+            f"claims {fields['confidence']}, but the weakest basis of its conditions, amount "
+            f"or dates is {weakest}",
+        )
     checks = doc.get("manual_checks") or []
     if not isinstance(checks, list):
         raise _err("manual_checks", "应为列表", "expected a list")
@@ -216,6 +297,11 @@ def _benefit(raw: Any, subject: Subject) -> dict[str, Any]:
             )
     fields: dict[str, Any] = {
         "benefit_kind": _choice(raw.get("kind"), list(BenefitKind.values), "benefit.kind"),
+        # Not stated: counted as competitive, never as money the enterprise is owed.
+        "award": _choice(raw.get("award", "competitive"), list(Award.values), "benefit.award"),
+        "amount_kind": _choice(
+            raw.get("amount_kind") or "", ["", *AmountKind.values], "benefit.amount_kind"
+        ),
         "cap": _money(raw.get("cap"), "benefit.cap"),
         "cap_scope": _choice(
             raw.get("cap_scope", "subject"), list(CapScope.values), "benefit.cap_scope"
@@ -229,11 +315,30 @@ def _benefit(raw: Any, subject: Subject) -> dict[str, Any]:
         text = _text(raw, key, f"benefit.{key}")
         fields[f"{key}_zh_hans"] = text.zh if text else ""
         fields[f"{key}_en"] = text.en if text else ""
-    fields["benefit_assumed"] = _optional_str(raw, "assumed", "benefit.assumed")
+    fields["benefit_assumed"] = _note(raw, "assumed", "benefit.assumed")
+    fields["award_assumed"] = _note(raw, "award_assumed", "benefit.award_assumed")
     return fields
 
 
-def _application(raw: Any, assumptions: dict[str, str]) -> dict[str, Any]:
+def _jurisdiction(raw: Any) -> dict[str, Any]:
+    """{level: district | city | province | national, name: {zh-hans, en}}; absent: Nanshan."""
+    if raw is None:
+        return {
+            "jurisdiction": "district",
+            "jurisdiction_name_zh_hans": "",
+            "jurisdiction_name_en": "",
+        }
+    if not isinstance(raw, dict) or set(raw) - {"level", "name"}:
+        raise _err("jurisdiction", "应为 {level, name}", "expected {level, name}")
+    name = _text(raw, "name", "jurisdiction.name")
+    return {
+        "jurisdiction": _choice(raw.get("level"), list(Jurisdiction.values), "jurisdiction.level"),
+        "jurisdiction_name_zh_hans": name.zh if name else "",
+        "jurisdiction_name_en": name.en if name else "",
+    }
+
+
+def _application(raw: Any, assumptions: dict[str, Any]) -> dict[str, Any]:
     if raw is None:
         return {
             "application_channel_zh_hans": "",
@@ -248,7 +353,7 @@ def _application(raw: Any, assumptions: dict[str, str]) -> dict[str, Any]:
     url = _optional_str(raw, "url", "application.url")
     if url and not url.startswith(("http://", "https://")):
         raise _err("application.url", "应为 http(s) 网址", "expected an http(s) address")
-    note = _optional_str(raw, "assumed", "application.assumed")
+    note = _note(raw, "assumed", "application.assumed")
     if note:
         assumptions["application"] = note
     return {
@@ -293,7 +398,10 @@ def _yuan(value: Decimal | None) -> int | str | None:
     return int(value) if value == value.to_integral_value() else str(value)
 
 
-_RULE_ORDER = ("fact", "op", "value", "all", "any", "not", "stated", "derived", "assumed")
+_RULE_ORDER = (
+    "fact", "op", "value", "all", "any", "not", "stated", "derived", "assumed", "source",
+    "zh-hans", "en",
+)  # fmt: skip
 _FORMULA_ORDER = ("fact", "cases", "else", "when", "then", "add", "sub", "mul", "div", "min", "max")
 
 
@@ -316,12 +424,13 @@ def _ordered(data: Any, order: tuple[str, ...]) -> Any:
 def to_document(version: PolicyVersion) -> dict[str, Any]:
     """The canonical document of a version (what dump_catalogue writes)."""
     assumptions = version.assumptions or {}
-    status = "draft" if version.status == "draft" else "published"
+    status = {"draft": "draft", "retired": "retired"}.get(version.status, "published")
     return {
         "slug": version.policy.slug,
         "status": status,
         "category": version.policy.category,
         "subject": version.policy.subject,
+        "jurisdiction": _jurisdiction_of(version),
         "name": _bilingual(version, "name"),
         "summary": _bilingual(version, "summary"),
         "issuer": _bilingual(version, "issuer"),
@@ -329,11 +438,14 @@ def to_document(version: PolicyVersion) -> dict[str, Any]:
         "rule": _ordered(version.rule, _RULE_ORDER),
         "benefit": {
             "kind": version.benefit_kind,
+            "award": version.award,
+            "award_assumed": assumptions.get("award"),
             "cap": _yuan(version.cap),
             "cap_scope": version.cap_scope,
             "cap_per": version.cap_per or None,
             "unit": version.unit,
             "formula": _ordered(version.formula, _FORMULA_ORDER),
+            "amount_kind": version.amount_kind or None,
             "value_note": _bilingual(version, "value_note"),
             "estimated_value": _yuan(version.estimated_value),
             "amount_note": _bilingual(version, "amount_note"),
@@ -343,7 +455,11 @@ def to_document(version: PolicyVersion) -> dict[str, Any]:
         "valid_to": version.valid_to,
         "apply_opens": version.apply_opens,
         "apply_closes": version.apply_closes,
-        "dates_note": version.dates_note or None,
+        "apply_window": None
+        if version.apply_window == _default_window(version)
+        else version.apply_window,
+        "documents": _ordered(version.documents, ("zh-hans", "en")) or None,
+        "dates_note": _note_of(version, "dates_note"),
         "dates_assumed": assumptions.get("dates"),
         "exclusive_group": version.exclusive_group or None,
         "application": {
@@ -352,7 +468,10 @@ def to_document(version: PolicyVersion) -> dict[str, Any]:
             "assumed": assumptions.get("application"),
         },
         "sources": _ordered(version.sources, SOURCE_KEYS),
-        "confidence": {"level": version.confidence, "note": version.confidence_note or None},
+        "confidence": {
+            "level": version.confidence,
+            "note": _note_of(version, "confidence_note"),
+        },
         "manual_checks": _ordered(version.manual_checks, ("zh-hans", "en")),
-        "notes": version.notes or None,
+        "notes": _note_of(version, "notes"),
     }

@@ -127,7 +127,7 @@ _PATH_FIELDS = {
     "valid_to": "valid_to",
     "apply_opens": "apply_opens",
     "apply_closes": "apply_closes",
-    "dates_note": "dates_note",
+    "dates_note": "dates_note_zh_hans",
     "dates_assumed": "assumptions",
     "exclusive_group": "exclusive_group",
     "application.channel": "application_channel",
@@ -135,12 +135,23 @@ _PATH_FIELDS = {
     "application.assumed": "assumptions",
     "sources": "sources",
     "confidence.level": "confidence",
-    "confidence.note": "confidence_note",
+    "confidence.note": "confidence_note_zh_hans",
     "manual_checks": "manual_checks",
-    "notes": "notes",
+    "apply_window": "apply_window",
+    "documents": "documents",
+    "notes": "notes_zh_hans",
+    "benefit.award": "award",
+    "jurisdiction.level": "jurisdiction",
+    "jurisdiction.name": "jurisdiction_name",
+    "benefit.award_assumed": "assumptions",
+    "benefit.amount_kind": "amount_kind",
 }
-TRANSLATED = ("name", "summary", "issuer", "value_note", "amount_note", "application_channel")
-ASSUMPTION_KEYS = ("issuer", "dates", "benefit", "application")
+TRANSLATED = (
+    "name", "summary", "issuer", "jurisdiction_name", "value_note", "amount_note",
+    "application_channel",
+    "dates_note", "notes", "confidence_note",
+)  # fmt: skip
+ASSUMPTION_KEYS = ("issuer", "dates", "benefit", "award", "application")
 
 
 def field_for_path(path: str) -> str | None:
@@ -185,6 +196,13 @@ class PolicyVersionForm(forms.ModelForm):
         rows=4,
         help_text=_("列表，每项为 {zh-hans: …, en: …}。"),
     )
+    documents = StructuredField(
+        label=PolicyVersion._meta.get_field("documents").verbose_name,
+        required=False,
+        empty=[],
+        rows=4,
+        help_text=_("申报须提交的材料：列表，每项为 {zh-hans: …, en: …}。"),
+    )
     application_url = forms.URLField(
         label=PolicyVersion._meta.get_field("application_url").verbose_name,
         required=False,
@@ -204,7 +222,10 @@ class PolicyVersionForm(forms.ModelForm):
         fields = [
             *(f"{name}_{lang}" for name in TRANSLATED for lang in ("zh_hans", "en")),
             "rule",
+            "jurisdiction",
             "benefit_kind",
+            "award",
+            "amount_kind",
             "cap",
             "cap_scope",
             "cap_per",
@@ -215,22 +236,23 @@ class PolicyVersionForm(forms.ModelForm):
             "valid_to",
             "apply_opens",
             "apply_closes",
-            "dates_note",
             "exclusive_group",
             "application_url",
             "sources",
             "confidence",
-            "confidence_note",
             "manual_checks",
             "assumptions",
-            "notes",
+            "apply_window",
+            "documents",
         ]
         widgets = {
             "summary_zh_hans": forms.Textarea(attrs={"rows": 3}),
             "summary_en": forms.Textarea(attrs={"rows": 3}),
-            "dates_note": forms.Textarea(attrs={"rows": 2}),
-            "confidence_note": forms.Textarea(attrs={"rows": 2}),
-            "notes": forms.Textarea(attrs={"rows": 2}),
+            **{
+                f"{name}_{lang}": forms.Textarea(attrs={"rows": 2})
+                for name in ("dates_note", "confidence_note", "notes")
+                for lang in ("zh_hans", "en")
+            },
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -242,6 +264,7 @@ class PolicyVersionForm(forms.ModelForm):
             self.initial["formula"] = doc["benefit"]["formula"]
             self.initial["sources"] = doc["sources"]
             self.initial["manual_checks"] = doc["manual_checks"]
+            self.initial["documents"] = doc["documents"] or []
 
     def clean_rule(self) -> Any:
         rule = self.cleaned_data["rule"]
@@ -259,13 +282,13 @@ class PolicyVersionForm(forms.ModelForm):
             raise _rule_error(exc) from None
         return formula
 
-    def clean_assumptions(self) -> dict[str, str]:
+    def clean_assumptions(self) -> dict[str, Any]:
         value = self.cleaned_data["assumptions"]
         if not isinstance(value, dict) or any(
-            key not in ASSUMPTION_KEYS or not isinstance(note, str) for key, note in value.items()
+            key not in ASSUMPTION_KEYS or not _is_note(note) for key, note in value.items()
         ):
             raise ValidationError(
-                _("应为映射：键为 %(keys)s，值为文字"),
+                _("应为映射：键为 %(keys)s，值为文字或 {zh-hans, en}"),
                 code="assumptions",
                 params={"keys": "、".join(ASSUMPTION_KEYS)},
             )
@@ -295,3 +318,14 @@ class PolicyVersionForm(forms.ModelForm):
             ]
             return empty[0] if empty else f"{field}_zh_hans"
         return field if field in self.fields else None
+
+
+def _is_note(note: Any) -> bool:
+    """A remark: a text, or {zh-hans, en} with both filled in."""
+    if isinstance(note, str):
+        return bool(note.strip())
+    return (
+        isinstance(note, dict)
+        and set(note) == {"zh-hans", "en"}
+        and all(isinstance(v, str) and v.strip() for v in note.values())
+    )

@@ -60,6 +60,29 @@ class CapScope(models.TextChoices):
     ENTERPRISE = "enterprise", _("每家企业合计")
 
 
+class Jurisdiction(models.TextChoices):
+    DISTRICT = "district", _("区级")
+    CITY = "city", _("市级")
+    PROVINCE = "province", _("省级")
+    NATIONAL = "national", _("国家级")
+
+
+class ApplyWindow(models.TextChoices):
+    DATED = "dated", _("按申报通知的日期")
+    ROLLING = "rolling", _("常年受理")
+    UNKNOWN = "unknown", _("尚未公布")
+
+
+class Award(models.TextChoices):
+    ENTITLED = "entitled", _("符合条件即可获得（核准类）")
+    COMPETITIVE = "competitive", _("择优评审（评审类）")
+
+
+class AmountKind(models.TextChoices):
+    EXACT = "exact", _("按公式计算的金额")
+    UP_TO = "up_to", _("最高金额")
+
+
 class Confidence(models.TextChoices):
     STATED = "stated", _("有原文依据")
     DERIVED = "derived", _("由原文推得")
@@ -114,6 +137,12 @@ class PolicyVersion(models.Model):
     name = models.CharField(_("名称"), max_length=200)  # translated: name_zh_hans, name_en
     summary = models.TextField(_("摘要"), blank=True)
     issuer = models.CharField(_("发布部门"), max_length=200, blank=True)
+    # Whose measure it is: the district's own, or the city's, province's or state's (so that
+    # measures of several levels can sit side by side and be filtered).
+    jurisdiction = models.CharField(
+        _("政策层级"), max_length=20, choices=Jurisdiction.choices, default=Jurisdiction.DISTRICT
+    )
+    jurisdiction_name = models.CharField(_("所属地区"), max_length=100, blank=True)
     rule = models.JSONField(_("申报条件（规则）"))
     benefit_kind = models.CharField(_("扶持方式"), max_length=30, choices=BenefitKind.choices)
     cap = models.DecimalField(
@@ -125,6 +154,14 @@ class PolicyVersion(models.Model):
     cap_per = models.CharField(_("上限按…分别计算"), max_length=40, blank=True)
     unit = models.CharField(_("计量单位"), max_length=30, choices=BenefitUnit.choices)
     formula = models.JSONField(_("金额公式"), null=True, blank=True)
+    # Honest money (design §12): whether meeting the conditions gives the benefit or only lets
+    # the enterprise compete for it, and whether the amount is worked out or a published maximum.
+    award = models.CharField(
+        _("获得方式"), max_length=20, choices=Award.choices, default=Award.COMPETITIVE
+    )
+    amount_kind = models.CharField(
+        _("金额性质"), max_length=20, choices=AmountKind.choices, blank=True
+    )
     value_note = models.CharField(_("实物/服务说明"), max_length=300, blank=True)
     estimated_value = models.DecimalField(
         _("估算价值（元）"), max_digits=16, decimal_places=2, null=True, blank=True
@@ -134,6 +171,12 @@ class PolicyVersion(models.Model):
     valid_to = models.DateField(_("截止日期"), null=True, blank=True)
     apply_opens = models.DateField(_("申报开始"), null=True, blank=True)
     apply_closes = models.DateField(_("申报截止"), null=True, blank=True)
+    # The 申报窗口 (design §14): dated (apply_opens … apply_closes, the last round's when
+    # they are past), rolling (any time), or unknown (no source gives it).
+    apply_window = models.CharField(
+        _("申报方式"), max_length=20, choices=ApplyWindow.choices, default=ApplyWindow.UNKNOWN
+    )
+    documents = models.JSONField(_("申报材料"), default=list, blank=True)
     dates_note = models.TextField(_("日期说明"), blank=True)
     exclusive_group = models.CharField(_("不重复享受组"), max_length=60, blank=True)
     application_channel = models.CharField(_("申报渠道"), max_length=200, blank=True)

@@ -6,7 +6,18 @@ from .models import PolicyVersion
 
 @register(PolicyVersion)
 class PolicyVersionTranslationOptions(TranslationOptions):
-    fields = ("name", "summary", "issuer", "value_note", "amount_note", "application_channel")
+    fields = (
+        "name",
+        "summary",
+        "issuer",
+        "jurisdiction_name",
+        "value_note",
+        "amount_note",
+        "application_channel",
+        "dates_note",
+        "notes",
+        "confidence_note",
+    )
 
 
 # History is registered here, after the translated columns exist, so that the historical

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from django.db import connection
 
@@ -41,6 +42,14 @@ class CompiledPolicy:
     valid_from: date | None
     valid_to: date | None
     exclusive_group: str
+    award: str = "competitive"  # entitled | competitive (design §12)
+    amount_kind: str = "up_to"  # exact (a formula) | up_to (a published maximum)
+    confidence: str = "assumed"  # the weakest basis that affects a result
+    sources: tuple[dict[str, Any], ...] = ()
+    apply_window: str = "unknown"
+    apply_opens: date | None = None
+    apply_closes: date | None = None
+    documents: tuple[Text, ...] = ()
 
     def active_on(self, as_of: date) -> bool:
         return (self.valid_from is None or self.valid_from <= as_of) and (
@@ -107,6 +116,14 @@ def compile_version(version: PolicyVersion) -> CompiledPolicy:
         valid_from=version.valid_from,
         valid_to=version.valid_to,
         exclusive_group=version.exclusive_group,
+        award=version.award,
+        amount_kind=version.amount_kind or ("exact" if formula is not None else "up_to"),
+        confidence=version.confidence,
+        sources=tuple(version.sources or ()),
+        apply_window=version.apply_window,
+        apply_opens=version.apply_opens,
+        apply_closes=version.apply_closes,
+        documents=tuple(Text.from_dict(d) for d in version.documents or ()),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from .catalogue import CompiledPolicy
 from .rules import FACTS, FALSE, TRUE, UNKNOWN, missing_facts, normalize_language, reasons
 from .rules.facts import missing_inputs
+from .rules.nodes import Basis
 
 STATUS = {TRUE: "eligible", FALSE: "ineligible", UNKNOWN: "undetermined"}
 _ORDER = {TRUE: 0, UNKNOWN: 1, FALSE: 2}
@@ -175,8 +176,51 @@ def _result(line: Line, language: str, excluded: dict[str, str], names: dict) ->
         "subject": {"type": policy.subject.value, "ref": line.ref},
         "amount": None if line.amount is None else str(line.amount),
         "amount_note": "；".join(notes) if language == "zh-hans" else "; ".join(notes),
-        "reasons": reasons(policy.rule.rule, line.trace, line.ctx, language),
+        "reasons": reasons_json(
+            reasons(policy.rule.rule, line.trace, line.ctx, language), policy, language
+        ),
         "missing": [
             {"fact": name, "label": FACTS[name].label.get(language)} for name in line.missing()
         ],
     }
+
+
+def _source(basis: Basis | None, policy: CompiledPolicy) -> dict[str, Any] | None:
+    """The source a condition rests on: named by ref, else the one quoting it."""
+    if basis is None:
+        return None
+    chosen = None
+    for source in policy.sources:
+        if basis.source and source.get("ref") == basis.source:
+            chosen = source
+            break
+        quote = str(source.get("quote") or "")
+        if basis.kind == "stated" and quote and (basis.text.zh in quote or quote in basis.text.zh):
+            chosen = chosen or source
+    if chosen is None and basis.kind == "stated" and len(policy.sources) == 1:
+        chosen = policy.sources[0]
+    url = str((chosen or {}).get("url") or "")
+    return {
+        "quote": basis.text.zh if basis.kind == "stated" else None,
+        "title": (chosen or {}).get("title"),
+        "url": url if url.startswith(("http://", "https://")) else None,
+    }
+
+
+def reasons_json(
+    items: list[dict[str, Any]], policy: CompiledPolicy, language: str
+) -> list[dict[str, Any]]:
+    """The engine's reason items with their provenance: `basis`, the reasoning (`note`) of a
+    derived or assumed condition, and the `source` (quote, title, link) a condition rests on."""
+    shown = []
+    for item in items:
+        basis: Basis | None = item["basis"]
+        shown.append(
+            {
+                **{k: v for k, v in item.items() if k != "basis"},
+                "basis": basis.kind if basis else None,
+                "note": basis.text.get(language) if basis and basis.kind != "stated" else None,
+                "source": _source(basis, policy),
+            }
+        )
+    return shown

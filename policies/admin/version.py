@@ -30,7 +30,7 @@ from ..services import can_publish, policy_publish
 from ..versions import VersionOverlap
 from .common import code_block, language, page_context, sentences_block
 
-STRUCTURED = ("rule", "formula", "sources", "manual_checks", "assumptions")
+STRUCTURED = ("rule", "formula", "sources", "manual_checks", "assumptions", "documents")
 
 
 class AsOfForm(forms.Form):
@@ -62,6 +62,7 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
         "formula_yaml",
         "sources_yaml",
         "manual_checks_yaml",
+        "documents_yaml",
         "assumptions_yaml",
         "created_by",
         "created_at",
@@ -83,7 +84,13 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
                 gettext_lazy("名称与说明（中文 | English）"),
                 {
                     "classes": ["pm-bilingual"],
-                    "fields": [_pair("name"), _pair("summary"), _pair("issuer")],
+                    "fields": [
+                        _pair("name"),
+                        _pair("summary"),
+                        _pair("issuer"),
+                        "jurisdiction",
+                        _pair("jurisdiction_name"),
+                    ],
                 },
             ),
             (gettext_lazy("申报条件"), {"fields": [code("rule"), "rule_sentences"]}),
@@ -93,6 +100,7 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
                     "classes": ["pm-bilingual"],
                     "fields": [
                         ("benefit_kind", "unit"),
+                        ("award", "amount_kind"),
                         ("cap", "cap_scope", "cap_per"),
                         code("formula"),
                         "estimated_value",
@@ -107,8 +115,9 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
                     "classes": ["pm-bilingual"],
                     "fields": [
                         ("valid_from", "valid_to"),
-                        ("apply_opens", "apply_closes"),
-                        "dates_note",
+                        ("apply_opens", "apply_closes", "apply_window"),
+                        code("documents"),
+                        _pair("dates_note"),
                         "exclusive_group",
                         _pair("application_channel"),
                         "application_url",
@@ -121,10 +130,11 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
                     "classes": ["collapse"],
                     "fields": [
                         code("sources"),
-                        ("confidence", "confidence_note"),
+                        "confidence",
+                        _pair("confidence_note"),
                         code("manual_checks"),
                         code("assumptions"),
-                        "notes",
+                        _pair("notes"),
                     ],
                 },
             ),
@@ -179,6 +189,10 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
     @admin.display(description=PolicyVersion._meta.get_field("sources").verbose_name)
     def sources_yaml(self, obj: PolicyVersion) -> SafeString:
         return code_block(obj.sources)
+
+    @admin.display(description=PolicyVersion._meta.get_field("documents").verbose_name)
+    def documents_yaml(self, obj: PolicyVersion) -> SafeString:
+        return code_block(obj.documents)
 
     @admin.display(description=PolicyVersion._meta.get_field("manual_checks").verbose_name)
     def manual_checks_yaml(self, obj: PolicyVersion) -> SafeString:

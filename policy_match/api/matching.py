@@ -15,10 +15,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from policy_match.advice import advised_json
+from policy_match.advice.compare import compare, comparison_json
 from policy_match.rules import FACTS
 from policy_match.services import match_profile
 
 from .schema import LANGUAGE_PARAMETER, errors
+from .serializers.compare import (
+    CompareInputSerializer,
+    CompareOutputSerializer,
+    validate_compare_input,
+)
 from .serializers.matching import (
     FactOutputSerializer,
     MatchInputSerializer,
@@ -171,7 +178,7 @@ class MatchCreateApi(LanguageMixin, APIView):
         report = match_profile(profile=profile, as_of=as_of or timezone.localdate())
         # Plain data straight from the report: a serializer over every line would cost more
         # than the matching itself.
-        return Response(report.to_json(language))
+        return Response(advised_json(report, language))
 
 
 class RedocApi(SpectacularRedocView):
@@ -191,3 +198,26 @@ class RedocApi(SpectacularRedocView):
             self._redoc_standalone(),
         )
         return HttpResponse(page)
+
+
+class MatchCompareApi(LanguageMixin, APIView):
+    """What if: a profile matched as it is and with some answers changed; nothing stored."""
+
+    @extend_schema(
+        operation_id="match_compare",
+        summary="What if: the same profile with some answers changed (stores nothing)",
+        description=(
+            "Matches `profile` (a /match/ body) as it is and with `changes` applied (each sets "
+            "one fact of the enterprise, or of the person or loan named by `ref`; null makes "
+            "it unknown), and answers both summaries and the lines whose status or amount "
+            "differ."
+        ),
+        parameters=[LANGUAGE_PARAMETER],
+        request=CompareInputSerializer,
+        responses={200: CompareOutputSerializer, **errors(400, 401, 403, 411, 413, 415, 429)},
+    )
+    def post(self, request: Request, **kwargs: Any) -> Response:
+        language = request_language()
+        as_of, profile, changes = validate_compare_input(request.data, language=language)
+        comparison = compare(profile=profile, changes=changes, as_of=as_of or timezone.localdate())
+        return Response(comparison_json(comparison, language))

@@ -9,7 +9,7 @@ from django.db.models import F, Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
-from policies.models import Category, PolicyVersion, SubjectType, VersionStatus
+from policies.models import Category, Jurisdiction, PolicyVersion, SubjectType, VersionStatus
 from policies.versions import in_force_q
 from policy_match.api.schema import LANGUAGE_PARAMETER, errors
 from policy_match.api.serializers.matching import NO_NUL_PATTERN
@@ -34,6 +34,7 @@ def _current() -> QuerySet[PolicyVersion]:
 class PolicyFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(field_name="policy__category", choices=Category.choices)
     subject = django_filters.ChoiceFilter(field_name="policy__subject", choices=SubjectType.choices)
+    jurisdiction = django_filters.ChoiceFilter(choices=Jurisdiction.choices)
     active_on = django_filters.DateFilter(
         method="filter_active_on",
         help_text="the version of each measure in force on this date (YYYY-MM-DD); without it, "
@@ -45,7 +46,7 @@ class PolicyFilter(django_filters.FilterSet):
 
     class Meta:
         model = PolicyVersion
-        fields = ["category", "subject", "active_on", "q"]
+        fields = ["category", "subject", "jurisdiction", "active_on", "q"]
 
     def filter_active_on(
         self, queryset: QuerySet[PolicyVersion], name: str, value: date

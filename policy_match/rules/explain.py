@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -80,6 +81,13 @@ _REQUIRED: dict[str, Text] = {
     "not_between": Text("不介于", "must not be between"),
     "not_contains": Text("不包含", "must not include"),
 }
+
+
+def requirement(fact: Fact, op: str, value: Any, language: str) -> str:
+    """What a condition asks, e.g. "不少于 4%" / "must be at least 4%"."""
+    return f"{_REQUIRED[op].get(language)} {format_value(fact, value, language)}"
+
+
 # A condition under a `not` is read as its opposite, so the sentence states what is required.
 _NEGATED = {
     "eq": "ne",
@@ -151,18 +159,116 @@ def _sentence(
     return f"{label}: {actual}; {wanted} {MARKS[outcome]}"
 
 
+_HEADINGS: dict[str, Text] = {
+    "all": Text("同时满足以下各项", "All of the following"),
+    "any": Text("满足以下任一项", "Any of the following"),
+    "not_any": Text("不属于以下任一情形", "None of the following"),
+    "not_all": Text("不同时满足以下各项", "Not all of the following"),
+}
+ALTERNATIVE_MARK = "○"  # a branch of a satisfied `any` that was not needed: no failure
+
+
 def reasons(
     rule: Rule, trace: tuple[int, ...], ctx: Mapping[str, Any], language: str
-) -> list[dict[str, str]]:
-    """One reason per condition, in rule order: {text, outcome, fact}."""
-    return [
-        {
-            "text": sentence(cond, trace[cond.index], ctx, language, negated),
-            "outcome": OUTCOME_NAMES[TRUE - trace[cond.index] if negated else trace[cond.index]],
-            "fact": cond.fact.name,
-        }
-        for cond, negated in _conditions(rule.root, False)
-    ]
+) -> list[dict[str, Any]]:
+    """The reasons in rule order, flat: a heading before each group's children (`kind` all,
+    any or not; `depth` its nesting) and one item per condition (`kind` condition), each with
+    its basis. A condition under a `not` is read as its opposite; a group under one gets a
+    "none of the following" heading. The branches a satisfied `any` did not need are marked
+    as alternatives, never as failures."""
+    items: list[dict[str, Any]] = []
+    root = rule.root
+    if isinstance(root, All):  # the usual top: its conditions need no heading
+        for child in root.children:
+            _items(child, trace, ctx, language, 0, False, False, items)
+    else:
+        _items(root, trace, ctx, language, 0, False, False, items)
+    return items
+
+
+def _items(
+    node: Node,
+    trace: tuple[int, ...],
+    ctx: Mapping[str, Any],
+    language: str,
+    depth: int,
+    negated: bool,
+    alternative: bool,
+    items: list[dict[str, Any]],
+) -> None:
+    node = _simplest(node)
+    outcome = trace[node.index]
+    if isinstance(node, Cond):
+        shown = TRUE - outcome if negated else outcome
+        text = sentence(node, outcome, ctx, language, negated)
+        if alternative and shown != TRUE:
+            text = text.removesuffix(f" {MARKS[shown]}") + f" {ALTERNATIVE_MARK}"
+        items.append(_item(text, shown, node.fact.name, "condition", depth, alternative, node))
+        return
+    if isinstance(node, Not) and isinstance(node.child, Cond):
+        _items(node.child, trace, ctx, language, depth, not negated, alternative, items)
+        return
+    if isinstance(node, Not):
+        group = node.child
+        assert isinstance(group, All | Any_)
+        kind, heading = "not", _HEADINGS["not_any" if isinstance(group, Any_) else "not_all"]
+        children, shown = group.children, outcome if not negated else TRUE - outcome
+        inner_negated = negated  # the heading says "none of": children read as they are
+    else:
+        assert isinstance(node, All | Any_)
+        is_any = isinstance(node, Any_) != negated  # under a `not`, all and any swap
+        kind = "any" if is_any else "all"
+        heading, children = _HEADINGS[kind], node.children
+        shown = TRUE - outcome if negated else outcome
+        inner_negated = negated
+    mark = ALTERNATIVE_MARK if alternative and shown != TRUE else MARKS[shown]
+    text = f"{heading.get(language)} {mark}"
+    items.append(_item(text, shown, None, kind, depth, alternative, node))
+    # Branches of a satisfied `any` other than the ones it needed are alternatives.
+    satisfied_any = kind == "any" and shown == TRUE
+    for child in children:
+        child_shown = trace[child.index]
+        if inner_negated:
+            child_shown = TRUE - child_shown
+        child_alternative = alternative or (satisfied_any and child_shown != TRUE)
+        _items(child, trace, ctx, language, depth + 1, inner_negated, child_alternative, items)
+
+
+def _simplest(node: Node) -> Node:
+    """The node read in the place of `node`: a group of one says nothing its child does not,
+    and a `not` of a `not` is its child (their trace outcomes are the same)."""
+    while True:
+        if isinstance(node, All | Any_) and len(node.children) == 1:
+            node = node.children[0]
+        elif isinstance(node, Not) and isinstance(node.child, Not):
+            node = node.child.child
+        elif isinstance(node, Not) and isinstance(node.child, All | Any_):
+            if len(node.child.children) != 1:
+                return node
+            node = replace(node, child=node.child.children[0])
+        else:
+            return node
+
+
+def _item(
+    text: str,
+    outcome: int,
+    fact: str | None,
+    kind: str,
+    depth: int,
+    alternative: bool,
+    node: Node,
+) -> dict[str, Any]:
+    basis = node.basis
+    return {
+        "text": text,
+        "outcome": OUTCOME_NAMES[outcome],
+        "fact": fact,
+        "kind": kind,
+        "depth": depth,
+        "alternative": alternative,
+        "basis": basis,
+    }
 
 
 def _conditions(node: Node, negated: bool) -> list[tuple[Cond, bool]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -64,6 +64,10 @@ class Fact:
     # A derived fact that a one-off match (POST /match/) may also be given directly, for a
     # subject whose inputs it does not know (an age without a birth date). Never stored.
     accepts_input: bool = False
+    # Whether an enterprise can act on it (design §12): "fixed" (a date, a birth), "slow" (a
+    # degree, a hukou: possible, not as a next step) or "actionable", with what to do.
+    changeability: str = "fixed"
+    action: Text | None = None
 
     @property
     def derived(self) -> bool:
@@ -336,6 +340,16 @@ _FACTS: tuple[Fact, ...] = (
         _t(
             "持有有效的国家高新技术企业证书",
             "Holds a valid national high-tech enterprise certificate",
+        ),
+    ),
+    Fact(
+        "in_hte_cultivation_pool",
+        E,
+        B,
+        _t("是否纳入国家高新技术企业培育库", "In the high-tech enterprise cultivation pool"),
+        _t(
+            "已入选南山区（或深圳市）国家高新技术企业培育库",
+            "Selected for the district's (or city's) pool of high-tech enterprise candidates",
         ),
     ),
     Fact(
@@ -704,6 +718,53 @@ _FACTS: tuple[Fact, ...] = (
         ask_for=("amount", "rate"),
         compute=_interest,
     ),
+)
+
+# What an enterprise can do about each fact (design §12); facts not named are fixed.
+_SLOW = (
+    "registered_capital", "employee_count", "annual_revenue", "revenue_growth_rate",
+    "rd_expense", "is_strategic_emerging", "is_future_industry", "is_little_giant",
+    "invention_patents", "ip_count", "has_bad_credit", "office_area_sqm", "funding_stage",
+    "is_space_operator", "vc_investment_last_year", "degree", "hukou_city", "hukou_district",
+    "talent_tier", "owns_home_in_shenzhen",
+)  # fmt: skip
+_ACTIONS: dict[str, Text] = {
+    "registered_district": _t("将企业注册地迁入南山区", "register the enterprise in Nanshan"),
+    "tax_registered_in_nanshan": _t(
+        "在南山区办理税务登记并纳税", "register for tax and pay it in Nanshan"
+    ),
+    "is_in_sme_tech_database": _t(
+        "申请纳入全国科技型中小企业信息库",
+        "apply to be listed in the national tech-SME database (科技型中小企业信息库)",
+    ),
+    "is_high_tech_enterprise": _t(
+        "申请国家高新技术企业认定", "apply for national high-tech enterprise (国高) certification"
+    ),
+    "is_specialized_sme": _t(
+        "申请专精特新中小企业认定", "apply for recognition as a specialised SME (专精特新)"
+    ),
+    "in_hte_cultivation_pool": _t(
+        "申请纳入国家高新技术企业培育库",
+        "apply to join the high-tech enterprise cultivation pool (国高培育库)",
+    ),
+    "participates_open_source": _t("参与开源生态建设", "take part in an open-source ecosystem"),
+    "is_scenario_publisher": _t(
+        "发布人工智能或机器人应用场景需求（揭榜挂帅）",
+        "publish an AI or robotics application scenario (揭榜挂帅)",
+    ),
+    "is_scenario_solver": _t(
+        "投标解决已发布的应用场景需求（揭榜挂帅）", "bid to solve a published scenario (揭榜挂帅)"
+    ),
+    "rd_intensity": _t("提高研发投入占营业收入的比例", "raise R&D spending as a share of revenue"),
+    "product": _t("申请这一类贷款或融资", "take a loan or financing of this kind"),
+}
+_FACTS = tuple(
+    replace(fact, changeability="actionable", action=_ACTIONS[fact.name])
+    if fact.name in _ACTIONS
+    else replace(fact, changeability="slow")
+    if fact.name in _SLOW
+    else fact
+    for fact in _FACTS
 )
 
 FACTS: dict[str, Fact] = {fact.name: fact for fact in _FACTS}

@@ -7,6 +7,18 @@ from decimal import Decimal
 from typing import Any
 
 from .facts import Fact
+from .text import Text
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """Where a condition comes from: `kind` stated | derived | assumed, the quote or the
+    reasoning, and the ref of the measure's source it rests on, if named."""
+
+    kind: str
+    text: Text
+    source: str | None = None
+
 
 # Three-valued outcomes as small ints so that Kleene logic is min / max / 2 - x.
 FALSE, UNKNOWN, TRUE = 0, 1, 2
@@ -21,7 +33,7 @@ class Cond:
     op: str
     value: Any  # normalised: Decimal / int / date / bool / str, a frozenset for in/not_in,
     # a (low, high) tuple for between
-    basis: tuple[str, str] | None = None  # ("assumed", "why"), ("stated", "quote") …
+    basis: Basis | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +41,7 @@ class All:
     index: int
     path: str
     children: tuple[Node, ...]
-    basis: tuple[str, str] | None = None
+    basis: Basis | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +49,7 @@ class Any_:
     index: int
     path: str
     children: tuple[Node, ...]
-    basis: tuple[str, str] | None = None
+    basis: Basis | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +57,7 @@ class Not:
     index: int
     path: str
     child: Node
-    basis: tuple[str, str] | None = None
+    basis: Basis | None = None
 
 
 Node = Cond | All | Any_ | Not

@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import RuleError
 from .facts import FACTS, NUMERIC_KINDS, ORDERED_KINDS, Fact, Kind
-from .nodes import All, Any_, Case, Cases, Cond, Expr, FactRef, Node, Not, Num, Op, Rule
+from .nodes import All, Any_, Basis, Case, Cases, Cond, Expr, FactRef, Node, Not, Num, Op, Rule
 from .text import Text
 
 BASIS_KEYS = ("stated", "derived", "assumed")
@@ -113,19 +113,42 @@ def coerce_value(fact: Fact, raw: Any, path: str) -> Any:
     )
 
 
-def _basis(data: dict[str, Any], path: str) -> tuple[str, str] | None:
+def _basis(data: dict[str, Any], path: str) -> Basis | None:
+    """A node's provenance: `stated` (the source's own words, a quote kept as written),
+    `derived` or `assumed` (our reasoning, a text or {zh-hans, en}), and optionally `source`,
+    the `ref` of the measure's source it rests on."""
     found = [key for key in BASIS_KEYS if key in data]
     if len(found) > 1:
         raise RuleError(
             path,
             Text("stated、derived、assumed 只能写一个", "use only one of stated, derived, assumed"),
         )
+    source = data.get("source")
+    if source is not None and (not isinstance(source, str) or not source.strip()):
+        raise RuleError(_join(path, "source"), Text("应为来源的 ref", "expected a source's ref"))
     if not found:
+        if source is not None:
+            raise RuleError(
+                _join(path, "source"),
+                Text("有 source 时须写明 stated、derived 或 assumed", "source needs a basis"),
+            )
         return None
     note = data[found[0]]
-    if not isinstance(note, str) or not note.strip():
-        raise RuleError(_join(path, found[0]), Text("应为非空文字", "expected a non-empty text"))
-    return (found[0], note)
+    note_path = _join(path, found[0])
+    if isinstance(note, dict):
+        if set(note) != {"zh-hans", "en"} or not all(
+            isinstance(v, str) and v.strip() for v in note.values()
+        ):
+            raise RuleError(
+                note_path,
+                Text("应为 {zh-hans: …, en: …}，两种语言都要填写", "expected {zh-hans: …, en: …}"),
+            )
+        text = Text(note["zh-hans"], note["en"])
+    elif isinstance(note, str) and note.strip():
+        text = Text(note, note)
+    else:
+        raise RuleError(note_path, Text("应为非空文字", "expected a non-empty text"))
+    return Basis(found[0], text, source)
 
 
 class _Parser:
@@ -154,7 +177,7 @@ class _Parser:
                 ),
             )
         key = groups[0]
-        self._no_extra_keys(data, {key, *BASIS_KEYS}, path)
+        self._no_extra_keys(data, {key, *BASIS_KEYS, "source"}, path)
         basis = _basis(data, path)
         index = len(self.nodes)
         self.nodes.append(None)  # type: ignore[arg-type]  # reserve: parents precede children
@@ -173,7 +196,7 @@ class _Parser:
         return result
 
     def condition(self, data: dict[str, Any], path: str) -> Cond:
-        self._no_extra_keys(data, {"fact", "op", "value", *BASIS_KEYS}, path)
+        self._no_extra_keys(data, {"fact", "op", "value", *BASIS_KEYS, "source"}, path)
         fact = resolve_fact(data["fact"], _join(path, "fact"))
         op = data.get("op")
         if op not in OPERATORS:

@@ -1,6 +1,7 @@
 """The design §7 contract: its example request gets a response with exactly its fields."""
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -48,7 +49,20 @@ def test_it_answers_the_design_example_with_exactly_the_documented_fields(
         "undetermined",
         "total_amount",
         "could_unlock_amount",
+        "entitled_amount",
+        "competitive_amount",
+        "within_reach",
+        "ask_next",
     }
+    assert _money(summary["entitled_amount"]) and _money(summary["competitive_amount"])
+    entitled, competitive = (Decimal(summary[k]) for k in ("entitled_amount", "competitive_amount"))
+    assert entitled + competitive == Decimal(summary["total_amount"])
+    for change in summary["within_reach"]:
+        assert set(change) == {"fact", "ref", "current", "target", "text", "unlocks", "amount"}
+        assert set(change["target"]) == {"op", "value"} and _money(change["amount"])
+    for question in summary["ask_next"]:
+        assert set(question) == {"fact", "ref", "label", "decides", "amount"}
+        assert question["decides"] and _money(question["amount"])
     assert all(type(summary[k]) is int for k in ("eligible", "ineligible", "undetermined"))
     assert _money(summary["total_amount"]) and _money(summary["could_unlock_amount"])
     assert summary["eligible"] + summary["ineligible"] + summary["undetermined"] == len(
@@ -66,7 +80,19 @@ def test_it_answers_the_design_example_with_exactly_the_documented_fields(
             "amount_note",
             "reasons",
             "missing",
+            "award",
+            "amount_kind",
+            "confidence",
+            "unlock",
+            "unlock_amount",
+            "unlock_reason",
+            "window",
+            "documents",
         }
+        assert result["window"]["state"] in {"open", "upcoming", "closed", "rolling", "unknown"}
+        assert result["award"] in {"entitled", "competitive"}
+        assert result["amount_kind"] in {"exact", "up_to"}
+        assert result["confidence"] in {"stated", "derived", "assumed"}
         assert isinstance(result["policy"], str) and isinstance(result["name"], str)
         assert isinstance(result["category"], str) and result["status"] in STATUSES
         assert set(result["subject"]) == {"type", "ref"}
@@ -76,9 +102,13 @@ def test_it_answers_the_design_example_with_exactly_the_documented_fields(
         assert result["amount"] is None or _money(result["amount"])
         assert isinstance(result["amount_note"], str)
         for reason in result["reasons"]:
-            assert set(reason) == {"text", "outcome", "fact"}
+            assert set(reason) == {"text", "outcome", "fact", "kind", "depth", "alternative",
+                                   "basis", "note", "source"}  # fmt: skip
             assert reason["outcome"] in {"true", "false", "unknown"}
-            assert all(isinstance(v, str) for v in reason.values())
+            assert isinstance(reason["text"], str) and isinstance(reason["depth"], int)
+            assert reason["kind"] in {"all", "any", "not", "condition"}
+            assert (reason["fact"] is None) == (reason["kind"] != "condition")
+            assert reason["basis"] in {"stated", "derived", "assumed", None}
         for missing in result["missing"]:
             assert set(missing) == {"fact", "label"}
             assert all(isinstance(v, str) and v for v in missing.values())

@@ -39,9 +39,12 @@ def test_it_matches_a_profile_with_amounts_and_reasons(
     assert master["status"] == "eligible"
     assert master["name"] == "新引进入户硕士毕业生生活补贴"
     assert master["amount"] == "50000.00"
-    assert {"text": "最高学历：硕士；要求为 硕士 ✓", "outcome": "true", "fact": "degree"} in master[
-        "reasons"
-    ]
+    degree = next(r for r in master["reasons"] if r["fact"] == "degree")
+    assert (degree["text"], degree["outcome"], degree["kind"]) == (
+        "最高学历：硕士；要求为 硕士 ✓",
+        "true",
+        "condition",
+    )
     assert body["summary"]["total_amount"] == "744500.00"
     assert {r["status"] for r in body["results"]} == {"eligible", "ineligible", "undetermined"}
     assert response["Content-Language"] == "zh-hans"

@@ -32,8 +32,9 @@ def test_it_loads_every_measure_of_the_catalogue(seeds_dir: Path) -> None:
 
     files = sorted(p.stem for p in (seeds_dir / "policies").glob("*.yaml"))
     assert sorted(Policy.objects.values_list("slug", flat=True)) == files
-    assert len(files) == 35
-    # 34 published measures; three hold two dated versions (the age limit 40, then 45).
+    assert len(files) == 36
+    # 34 published measures, one draft and one retired; three published ones hold two dated
+    # versions (the age limit 40, then 45).
     assert PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED).count() == 37
     twice = PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED, number=2)
     assert sorted(twice.values_list("policy__slug", flat=True)) == [
@@ -41,9 +42,12 @@ def test_it_loads_every_measure_of_the_catalogue(seeds_dir: Path) -> None:
         "startup-talent-rent-free-housing",
         "youth-pilot-startup-team",
     ]
-    draft = Policy.objects.get(slug="shenzhen-new-talent-living-subsidy")
+    draft = Policy.objects.get(slug="shenzhen-new-phd-living-subsidy")
     assert draft.current_version is None
     assert draft.versions.get().status == VersionStatus.DRAFT
+    retired = Policy.objects.get(slug="shenzhen-new-talent-living-subsidy")
+    assert retired.current_version is None
+    assert retired.versions.get().status == VersionStatus.RETIRED
 
 
 def test_it_changes_nothing_when_loaded_twice(
@@ -55,7 +59,7 @@ def test_it_changes_nothing_when_loaded_twice(
     call_command("load_catalogue", str(seeds_dir))
 
     assert list(PolicyVersion.objects.values_list("id", "content_hash", "status")) == before
-    assert "0 created, 0 changed, 35 unchanged" in capsys.readouterr().out
+    assert "0 created, 0 changed, 36 unchanged" in capsys.readouterr().out
 
 
 def test_it_gives_a_changed_measure_a_new_published_version(
@@ -177,7 +181,7 @@ def test_it_reads_its_own_dump_as_unchanged(
 
     call_command("load_catalogue", str(tmp_path / "out"))
 
-    assert "0 created, 0 changed, 35 unchanged" in capsys.readouterr().out
+    assert "0 created, 0 changed, 36 unchanged" in capsys.readouterr().out
 
 
 # --- reading files by name only, safely (issue #12) ----------------------------------------------
@@ -240,7 +244,7 @@ def test_it_loads_texts_exactly_as_it_loads_the_directory(seeds_dir: Path) -> No
 
     result = catalogue_load(texts=texts)
 
-    assert len(result.created) == 35
+    assert len(result.created) == 36
     assert catalogue_load(directory=seeds_dir).unchanged == sorted(result.created)
 
 
@@ -295,7 +299,7 @@ def test_it_reports_a_date_that_does_not_exist_instead_of_crashing(
 
 # --- drafts in the catalogue: one open draft per measure (issue #12) ---------------------------
 
-DRAFT_SLUG = "shenzhen-new-talent-living-subsidy"
+DRAFT_SLUG = "shenzhen-new-phd-living-subsidy"
 
 
 def test_it_updates_the_open_draft_when_a_changed_draft_file_is_loaded(
@@ -317,7 +321,7 @@ def test_it_updates_the_open_draft_when_a_changed_draft_file_is_loaded(
         (draft.pk, 1, "draft", "changed")
     ]
     out = capsys.readouterr().out.splitlines()
-    assert out[-2:] == ["0 created, 1 changed, 34 unchanged", "0 created, 0 changed, 35 unchanged"]
+    assert out[-2:] == ["0 created, 1 changed, 35 unchanged", "0 created, 0 changed, 36 unchanged"]
 
 
 def test_it_leaves_a_published_measure_alone_while_staff_edit_its_draft(
@@ -331,7 +335,7 @@ def test_it_leaves_a_published_measure_alone_while_staff_edit_its_draft(
     call_command("load_catalogue", str(seeds_dir))
 
     assert list(PolicyVersion.objects.values_list("id", "status", "content_hash")) == before
-    assert "0 created, 0 changed, 35 unchanged" in capsys.readouterr().out
+    assert "0 created, 0 changed, 36 unchanged" in capsys.readouterr().out
     assert PolicyVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
 
 

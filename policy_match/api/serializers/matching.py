@@ -25,8 +25,15 @@ from enterprises.models import Enterprise, Loan, Person
 from policies.models import Category, SubjectType
 from policy_match.models import MatchStatus
 from policy_match.profile import Profile, ProfileError
-from policy_match.rules import FACTS, OUTCOME_NAMES, Fact, Kind, Subject, Text, facts_for
+from policy_match.rules import FACTS, Fact, Kind, Subject, Text, facts_for
 from policy_match.rules.parse import ISO_DATE
+
+from .advice import (
+    AskNextOutputSerializer,
+    LineAdviceFields,
+    ReasonOutputSerializer,
+    WithinReachOutputSerializer,
+)
 
 MONEY_PATTERN = r"^\d+\.\d{2}$"
 # Texts are stored, and PostgreSQL refuses the NUL character: the schema says so.
@@ -368,10 +375,7 @@ class MatchSubjectOutputSerializer(serializers.Serializer):
     ref = serializers.CharField(allow_null=True, help_text="null for an enterprise measure")
 
 
-class MatchReasonOutputSerializer(serializers.Serializer):
-    text = serializers.CharField()
-    outcome = serializers.ChoiceField(choices=sorted(OUTCOME_NAMES.values()))
-    fact = serializers.CharField()
+MatchReasonOutputSerializer = ReasonOutputSerializer
 
 
 class MissingFactOutputSerializer(serializers.Serializer):
@@ -379,7 +383,7 @@ class MissingFactOutputSerializer(serializers.Serializer):
     label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
 
 
-class MatchResultOutputSerializer(serializers.Serializer):
+class MatchResultOutputSerializer(LineAdviceFields):
     policy = serializers.SlugField(help_text="the measure's slug (GET /policies/{slug}/)")
     name = serializers.CharField()
     category = serializers.ChoiceField(choices=Category.choices)
@@ -397,6 +401,10 @@ class MatchSummaryOutputSerializer(serializers.Serializer):
     undetermined = serializers.IntegerField(min_value=0)
     total_amount = money_field()
     could_unlock_amount = money_field()
+    entitled_amount = money_field(help_text="of total_amount: what meeting the conditions gives")
+    competitive_amount = money_field(help_text="of total_amount: maxima awarded by selection")
+    within_reach = WithinReachOutputSerializer(many=True)
+    ask_next = AskNextOutputSerializer(many=True)
 
 
 class MatchOutputSerializer(serializers.Serializer):

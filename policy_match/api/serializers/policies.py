@@ -7,7 +7,17 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from policies.models import BenefitKind, BenefitUnit, CapScope, Category, Confidence, SubjectType
+from policies.models import (
+    AmountKind,
+    Award,
+    BenefitKind,
+    BenefitUnit,
+    CapScope,
+    Category,
+    Confidence,
+    Jurisdiction,
+    SubjectType,
+)
 from policy_match.api.support import request_language
 from policy_match.rules import parse, render_rule
 
@@ -15,6 +25,10 @@ from policy_match.rules import parse, render_rule
 class PolicyBenefitOutputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=BenefitKind.choices, source="benefit_kind")
     kind_label = serializers.CharField(source="get_benefit_kind_display")
+    award = serializers.ChoiceField(
+        choices=Award.choices, help_text="entitled: meeting the conditions gives it; competitive"
+    )
+    amount_kind = serializers.SerializerMethodField(help_text="exact (a formula) or up_to")
     cap = serializers.DecimalField(
         max_digits=16, decimal_places=2, allow_null=True, help_text="yuan; null for in-kind"
     )
@@ -27,6 +41,10 @@ class PolicyBenefitOutputSerializer(serializers.Serializer):
     value_note = serializers.CharField(help_text="in-kind benefits")
     estimated_value = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
     amount_note = serializers.CharField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=AmountKind.choices))
+    def get_amount_kind(self, version: Any) -> str:
+        return str(version.amount_kind or ("exact" if version.formula else "up_to"))
 
 
 class PolicyApplicationOutputSerializer(serializers.Serializer):
@@ -42,6 +60,10 @@ class PolicyOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     summary = serializers.CharField()
     issuer = serializers.CharField()
+    jurisdiction = serializers.ChoiceField(
+        choices=Jurisdiction.choices, help_text="whose measure it is: district, city, province …"
+    )
+    jurisdiction_name = serializers.CharField(help_text="e.g. 深圳市; empty: Nanshan District")
     version = serializers.IntegerField(source="number")
     benefit = PolicyBenefitOutputSerializer(source="*")
     valid_from = serializers.DateField(allow_null=True, help_text="null: valid since ever")

@@ -8,12 +8,31 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_profile
+from policy_match.advice import advised_json
 from policy_match.profile import Profile, ProfileError
 from policy_match.services import match_profile
 
 _HEADINGS = {
     "zh-hans": ("符合", "待确定", "不符合", "合计金额", "补充信息后可能增加", "缺少", "元"),
     "en": ("Eligible", "Undetermined", "Ineligible", "Total", "Could unlock", "Missing", "yuan"),
+}
+_ADVICE = {
+    "zh-hans": {
+        "entitled": "符合条件即可获得",
+        "competitive": "可申请的择优资助（最高）",
+        "reach": "一步可及",
+        "ask": "回答这些问题，可确定的金额",
+        "up_to": "最高",
+        "unlocks": "可解锁",
+    },
+    "en": {
+        "entitled": "Yours if you meet the conditions",
+        "competitive": "Competitive, up to",
+        "reach": "Within reach (one change)",
+        "ask": "Answer these to find out",
+        "up_to": "up to",
+        "unlocks": "unlocks",
+    },
 }
 
 
@@ -38,7 +57,7 @@ class Command(BaseCommand):
             profile, as_of = _read(options["profile"], options["as_of"], options["lang"])
         else:
             raise CommandError("give a profile file or --enterprise")
-        report = match_profile(profile=profile, as_of=as_of).to_json(options["lang"])
+        report = advised_json(match_profile(profile=profile, as_of=as_of), options["lang"])
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
@@ -52,18 +71,36 @@ class Command(BaseCommand):
             self.stdout.write(self.style.MIGRATE_HEADING(f"\n{title} ({len(rows)})"))
             for row in rows:
                 subject = f" [{row['subject']['ref']}]" if row["subject"]["ref"] else ""
-                amount = f"{row['amount']} {yuan}" if row["amount"] else "—"
+                up_to = f"{_ADVICE[language]['up_to']} " if row["amount_kind"] == "up_to" else ""
+                amount = f"{up_to}{row['amount']} {yuan}" if row["amount"] else "—"
                 self.stdout.write(f"  {row['policy']}{subject}  {row['name']}  {amount}")
                 for reason in row["reasons"]:
                     if status != "ineligible" or reason["outcome"] == "false":
-                        self.stdout.write(f"      {reason['text']}")
+                        indent = "  " * int(reason["depth"])
+                        self.stdout.write(f"      {indent}{reason['text']}")
                 if row["missing"]:
                     labels = ", ".join(m["label"] for m in row["missing"])
                     self.stdout.write(f"      {missing}: {labels}")
         summary = report["summary"]
+        words = _ADVICE[language]
+        self.stdout.write(self.style.MIGRATE_HEADING(f"\n{words['reach']}"))
+        for change in summary["within_reach"][:10]:
+            slugs = ", ".join(change["unlocks"])
+            self.stdout.write(
+                f"  {change['text']}  → {words['unlocks']} {slugs}  {change['amount']} {yuan}"
+            )
+        self.stdout.write(self.style.MIGRATE_HEADING(f"\n{words['ask']}"))
+        for question in summary["ask_next"][:10]:
+            ref = f" [{question['ref']}]" if question["ref"] else ""
+            self.stdout.write(
+                f"  {question['label']}{ref}  → {', '.join(question['decides'])}  "
+                f"{question['amount']} {yuan}"
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                f"\n{total}: {summary['total_amount']} {yuan}   "
+                f"\n{total}: {summary['total_amount']} {yuan}"
+                f" ({words['entitled']} {summary['entitled_amount']} {yuan};"
+                f" {words['competitive']} {summary['competitive_amount']} {yuan})   "
                 f"{unlock}: {summary['could_unlock_amount']} {yuan}   (as of {report['as_of']})"
             )
         )

@@ -53,6 +53,7 @@ def test_it_gives_one_reason_per_condition_in_rule_order() -> None:
 
     assert [(r["fact"], r["outcome"]) for r in result] == [
         ("registered_district", "true"),
+        (None, "unknown"),  # the heading of the `any`: "Any of the following ?"
         ("is_strategic_emerging", "unknown"),
         ("enterprise_age_years", "false"),
         ("has_bad_credit", "unknown"),

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from policy_match.rules import FACTS, TRUE, RuleError, evaluate, parse, parse_formula
-from policy_match.rules.nodes import All, Any_, Cond, FactRef, Not, Num, Op
+from policy_match.rules import FACTS, TRUE, RuleError, Text, evaluate, parse, parse_formula
+from policy_match.rules.nodes import All, Any_, Basis, Cond, FactRef, Not, Num, Op
 from policy_match.rules.parse import MAX_DEPTH
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -263,15 +263,24 @@ def test_it_rejects_or_narrows_a_datetime_given_for_a_date_fact() -> None:
     assert outcome == TRUE
 
 
+def _b(kind: str, zh: str, en: str | None = None, source: str | None = None) -> Basis:
+    return Basis(kind, Text(zh, en if en is not None else zh), source)
+
+
 @pytest.mark.parametrize(
     ("data", "kind", "basis"),
     [
-        (cond(assumed="按社保缴纳人数计"), Cond, ("assumed", "按社保缴纳人数计")),
-        (cond(stated="员工人数不少于10人"), Cond, ("stated", "员工人数不少于10人")),
-        (cond(derived="from headcount"), Cond, ("derived", "from headcount")),
-        ({"all": [GOOD], "stated": "同时满足"}, All, ("stated", "同时满足")),
-        ({"any": [GOOD], "assumed": "either"}, Any_, ("assumed", "either")),
-        ({"not": GOOD, "derived": "excluded"}, Not, ("derived", "excluded")),
+        (cond(assumed="按社保缴纳人数计"), Cond, _b("assumed", "按社保缴纳人数计")),
+        (cond(stated="员工人数不少于10人"), Cond, _b("stated", "员工人数不少于10人")),
+        (cond(derived="from headcount"), Cond, _b("derived", "from headcount")),
+        ({"all": [GOOD], "stated": "同时满足"}, All, _b("stated", "同时满足")),
+        ({"any": [GOOD], "assumed": "either"}, Any_, _b("assumed", "either")),
+        ({"not": GOOD, "derived": "excluded"}, Not, _b("derived", "excluded")),
+        (
+            cond(assumed={"zh-hans": "按社保计", "en": "by social insurance"}, source="S9b"),
+            Cond,
+            _b("assumed", "按社保计", "by social insurance", "S9b"),
+        ),
         (GOOD, Cond, None),
     ],
 )
@@ -282,12 +291,30 @@ def test_it_keeps_the_basis_of_a_node(data: Any, kind: type, basis: Any) -> None
     assert rule.root.basis == basis
 
 
+@pytest.mark.parametrize(
+    ("extra", "path"),
+    [
+        ({"assumed": {"zh-hans": "只有中文"}}, "assumed"),
+        ({"assumed": ""}, "assumed"),
+        ({"source": "S5"}, "source"),  # a source with no basis
+        ({"stated": "引文", "source": 5}, "source"),
+    ],
+)
+def test_it_refuses_a_basis_it_cannot_show_in_both_languages(
+    extra: dict[str, Any], path: str
+) -> None:
+    with pytest.raises(RuleError) as error:
+        parse(cond(**extra))
+
+    assert error.value.path == path
+
+
 def test_it_keeps_a_basis_on_a_nested_condition_only() -> None:
     data = {"all": [GOOD, cond("registered_district", "eq", "nanshan", assumed="注册地即经营地")]}
 
     rule = parse(data)
 
-    assert [n.basis for n in rule.nodes] == [None, None, ("assumed", "注册地即经营地")]
+    assert [n.basis for n in rule.nodes] == [None, None, _b("assumed", "注册地即经营地")]
 
 
 def test_it_lists_every_node_in_rule_order_with_its_path() -> None:
