@@ -60,3 +60,12 @@ class EmailPasswordResetForm(PasswordResetForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("电子邮箱")
+
+
+class NoticesForm(forms.Form):
+    """Which kinds of notice the daily digest carries."""
+
+    notify_gained = forms.BooleanField(required=False, label=_("新增符合的政策"))
+    notify_lost = forms.BooleanField(required=False, label=_("不再符合的政策"))
+    notify_amount = forms.BooleanField(required=False, label=_("金额变化"))
+    notify_windows = forms.BooleanField(required=False, label=_("申报开始与即将截止"))

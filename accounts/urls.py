@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("signup/", views.signup, name="signup"),
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", views.notices, name="notifications"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,10 +14,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from enterprises.services import enterprise_save_for_owner
+from policy_match.tasks import welcome_send
 from policy_match.pages.views.draft import draft_check, draft_from_enterprise, draft_get, draft_save
 from policy_match.pages.views.profile import language_of, owned_enterprise
 
-from .forms import EmailAuthenticationForm, SignupForm
+from .forms import EmailAuthenticationForm, NoticesForm, SignupForm
+from .services import NOTICE_SWITCHES, account_notices_set, account_preferences
 
 # Sign-up signs the new user in at once; name the backend because several are configured (axes).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -33,10 +37,15 @@ def sync_profile(request: HttpRequest) -> bool:
     draft = draft_get(request)
     if draft is None or not draft.get("submitted"):
         return False
-    checked = draft_check(draft, language_of(request))
+    language = language_of(request)
+    checked = draft_check(draft, language)
     if checked.profile is None:
         return False
-    enterprise_save_for_owner(owner=request.user, profile=checked.profile, name=draft["name"])
+    saved = enterprise_save_for_owner(
+        owner=request.user, profile=checked.profile, name=draft["name"]
+    )
+    # The account's first results: e-mailed once, with the money and the way back.
+    transaction.on_commit(lambda: welcome_send.delay(saved.pk, language))
     return True
 
 
@@ -69,3 +78,17 @@ class SignInView(LoginView):
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         login(self.request, form.get_user())
         return redirect(_next(self.request, sync_profile(self.request)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notices(request: HttpRequest) -> HttpResponse:
+    """Which e-mails the account gets (the digest's kinds of notice)."""
+    preferences = account_preferences(user=request.user)
+    initial = {name: getattr(preferences, name) for name in NOTICE_SWITCHES}
+    form = NoticesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        account_notices_set(user=request.user, switches=form.cleaned_data)
+        return redirect(reverse("pages:notifications") + "?saved=1")
+    saved = request.method == "GET" and request.GET.get("saved") == "1"
+    return render(request, "accounts/notifications.html", {"form": form, "saved": saved})

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "config.middleware.AuthenticationMiddleware",
     "config.middleware.MessageMiddleware",
+    "accounts.middleware.AccountLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.HistoryRequestMiddleware",
 ]
@@ -132,6 +133,16 @@ EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="policy-match@localhost")
+# Where the site is reached from outside: the links in e-mails (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Partner webhooks (design §14): retried with exponential backoff for this long, then given
+# up; an endpoint failing this long is disabled. HTTPS only and public addresses only unless
+# allowed here (tests and local receivers: never in production).
+WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=24)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 
 # --- Celery: eager (in-process) unless a broker is configured ---------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -203,7 +214,14 @@ SPECTACULAR_SETTINGS = {
         "FactTypeEnum": "policy_match.api.schema.fact_kinds",
         "MatchStatusEnum": "policy_match.models.MatchStatus",
         "CategoryEnum": "policies.models.Category",
+        "ConfidenceEnum": "policies.models.Confidence",
+        "AwardEnum": "policies.models.Award",
+        "JurisdictionEnum": "policies.models.Jurisdiction",
+        "AmountKindEnum": "policies.models.AmountKind",
         "DistrictEnum": "policy_match.api.schema.district_choices",
+        "ApplicationStatusEnum": "policy_match.models.ApplicationStatus",
+        "DeliveryStatusEnum": "policy_match.models.DeliveryStatus",
+        "EventTypeEnum": "policy_match.models.webhooks.EVENT_TYPE_CHOICES",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -373,6 +391,33 @@ CELERY_BEAT_SCHEDULE = {
     "resend-stale-rematch-chunks": {
         "task": "policy_match.tasks.rematch_sweep",
         "schedule": timedelta(seconds=60),
+    },
+    "purge-shared-profiles": {
+        "task": "policy_match.tasks.shared_profiles_purge",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # Change events into notices and webhook events (also kicked after each re-match chunk).
+    "dispatch-events": {
+        "task": "policy_match.tasks.events_dispatch",
+        "schedule": timedelta(seconds=30),
+    },
+    "send-due-webhooks": {
+        "task": "policy_match.tasks.webhooks_sweep",
+        "schedule": timedelta(seconds=30),
+    },
+    # Windows opening and closing in 14 and 3 days: after the daily re-match.
+    "windows-daily": {
+        "task": "policy_match.tasks.windows_daily",
+        "schedule": crontab(hour=0, minute=50),
+    },
+    # One digest per owner per day, in the morning.
+    "digest-daily": {
+        "task": "policy_match.tasks.digest_daily",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "refresh-takeup": {
+        "task": "policy_match.tasks.takeup_refresh",
+        "schedule": timedelta(minutes=15),
     },
     "remind-policy-deadlines": {
         "task": "policies.tasks.policy_deadlines_remind",

@@ -18,6 +18,7 @@ from policy_match.admin.enterprise import (
     UndeterminedForPolicyFilter,
     changes_table,
     matches_table,
+    opportunities_table,
 )
 from policy_match.models import Match, MatchStatus
 from policy_match.rules import Subject, facts_for
@@ -55,12 +56,13 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         UndeterminedForPolicyFilter,
     )
     search_fields = ("name", "name_en", "credit_code")
-    readonly_fields = ("matches", "changes")
+    readonly_fields = ("matches", "opportunities", "changes")
     inlines = [PersonInline, LoanInline]
     actions = ["rematch_now"]
     fieldsets = [
         (None, {"fields": [("name", "name_en"), "credit_code", ("owner", "partner")]}),
         (gettext_lazy("匹配结果"), {"fields": ["matches"]}),
+        (gettext_lazy("待申报的机会"), {"fields": ["opportunities"]}),
         (gettext_lazy("匹配变化记录"), {"classes": ["collapse"], "fields": ["changes"]}),
         (
             gettext_lazy("企业情况"),
@@ -80,6 +82,10 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("匹配结果"))
     def matches(self, obj: Enterprise) -> Any:
         return matches_table(obj) if obj.pk else "—"
+
+    @admin.display(description=gettext_lazy("待申报的机会"))
+    def opportunities(self, obj: Enterprise) -> Any:
+        return opportunities_table(obj) if obj.pk else "—"
 
     @admin.display(description=gettext_lazy("匹配变化记录"))
     def changes(self, obj: Enterprise) -> Any:

@@ -133,3 +133,10 @@ def enterprise_save_for_owner(*, owner: Any, profile: Profile, name: str) -> Ent
     )
     transaction.on_commit(lambda: rematch_enterprise.delay(enterprise.pk))
     return enterprise
+
+
+def enterprise_mark_seen(*, enterprise: Enterprise, at: Any) -> None:
+    """Its owner has seen the results as of `at`: later changes are new to them. Written
+    without a save (no revision, no history entry: nothing about the enterprise changed)."""
+    Enterprise.objects.filter(pk=enterprise.pk).update(changes_seen_at=at)
+    enterprise.changes_seen_at = at

@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, Concat, JSONObject
 
 from .catalogue import CompiledPolicy, compile_version
 from .models import Match
+from .report import reasons_json
 from .rules import FACTS, Kind, Subject, format_value, reasons, with_derived
 from .rules.to_q import node_pair
 from .selectors import match_confirmed
@@ -163,7 +164,11 @@ def record_report(*, match: Match, language: str) -> dict[str, Any]:
         "confirmed": {"version": confirmed.version_number, "on": confirmed.on.isoformat()},
         "recorded": has_record,
         "inputs": [_value(name, ctx, language) for name in sorted(match.inputs)],
-        "reasons": reasons(compiled.rule.rule, trace, ctx, language) if has_record else [],
+        "reasons": (
+            reasons_json(reasons(compiled.rule.rule, trace, ctx, language), compiled, language)
+            if has_record
+            else []
+        ),
         "formula": formula,
         "missing": [
             {"fact": name, "label": FACTS[name].label.get(language) if name in FACTS else name}

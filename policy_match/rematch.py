@@ -24,8 +24,7 @@ from policies.models import Policy, PolicyStatus
 from policies.versions import version_in_force
 
 from .catalogue import compile_version
-from .models import ChangeCause, MatchChange, MatchStatus, RematchChunk, RematchRun, RematchStatus
-from .notifications import notify_newly_eligible
+from .models import ChangeCause, RematchChunk, RematchRun, RematchStatus
 from .rematch_sql import Scope, remove, write
 from .rules.to_q import crossings_q
 
@@ -145,7 +144,6 @@ def rematch_chunk_run(*, chunk_id: int) -> int:
         rows, _events = write(compiled, scope)
         if not run.crossings_only:  # a daily run looks at no one else, gone or not
             rows += remove(scope, keep=compiled.subject)
-    _notify_on_commit(scope)
     RematchChunk.objects.filter(pk=chunk.pk).update(
         done_at=timezone.now(), rows=rows, attempts=F("attempts") + 1
     )
@@ -153,31 +151,15 @@ def rematch_chunk_run(*, chunk_id: int) -> int:
         RematchRun.objects.filter(pk=run.pk).update(
             status=RematchStatus.DONE, finished_at=timezone.now()
         )
+    _dispatch_on_commit(run.pk)
     return rows
 
 
-def _notify_on_commit(scope: Scope) -> None:
-    """Startups with an account hear of measures they newly qualify for (only they have an
-    address): read from this chunk's change events, after they commit."""
-    gained = (
-        MatchChange.objects.filter(
-            policy_id=scope.policy_id,
-            at=scope.now,
-            enterprise_id__gte=scope.first_id,
-            enterprise_id__lte=scope.last_id,
-            to_status=MatchStatus.ELIGIBLE,
-            enterprise__owner__isnull=False,
-        )
-        .exclude(from_status=MatchStatus.ELIGIBLE)
-        .values_list("enterprise_id", flat=True)
-        .distinct()
-    )
-    newly = set(gained)
-    if newly:
-        slug = Policy.objects.values_list("slug", flat=True).get(pk=scope.policy_id)
-        transaction.on_commit(lambda: _notify(newly, slug))
+def _dispatch_on_commit(run_id: int) -> None:
+    """Notices and webhooks read this chunk's change events (an outbox) once it commits."""
+    from .tasks import events_dispatch, takeup_refresh  # tasks import this module
 
-
-def _notify(enterprise_ids: set[int], slug: str) -> None:
-    for enterprise in Enterprise.objects.filter(pk__in=enterprise_ids).select_related("owner"):
-        notify_newly_eligible(enterprise=enterprise, slugs=[slug])
+    transaction.on_commit(events_dispatch.delay)
+    if not RematchChunk.objects.filter(run_id=run_id, done_at__isnull=True).exists():
+        policy_id = RematchRun.objects.values_list("policy_id", flat=True).get(pk=run_id)
+        transaction.on_commit(lambda: takeup_refresh.delay([policy_id]))

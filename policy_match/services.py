@@ -115,6 +115,8 @@ def match_enterprise(
     Match.objects.bulk_create(created)
     Match.objects.bulk_update(updated, _RECORD)
     MatchChange.objects.bulk_create(changes)
+    if changes:
+        _dispatch_on_commit()
     Enterprise.objects.filter(pk=enterprise.pk).update(matched_at=now)
     enterprise.matched_at = now
     slugs = {line.policy.policy_id: line.policy.slug for line in report.lines}
@@ -126,6 +128,13 @@ def match_enterprise(
         }
     )
     return EnterpriseMatch(report=report, newly_eligible=newly, changes=changes)
+
+
+def _dispatch_on_commit() -> None:
+    """Webhooks read the change events (an outbox) once they commit."""
+    from .tasks import events_dispatch  # tasks import this module
+
+    transaction.on_commit(events_dispatch.delay)
 
 
 def _change(new: Match | None, old: Match | None, cause: str, now: datetime) -> MatchChange:

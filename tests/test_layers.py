@@ -19,6 +19,7 @@ from tests.conftest import REPO
 
 PACKAGES = ("accounts", "enterprises", "policies", "policy_match")
 MODELS = {
+    "accounts.models",
     "enterprises.models",
     "enterprises.fields",
     "policies.models",
@@ -28,7 +29,7 @@ MODELS = {
 }
 SURFACES = {
     "api": ("policy_match.api",),
-    "pages": ("policy_match.pages", "accounts"),
+    "pages": ("policy_match.pages", "accounts.views", "accounts.forms", "accounts.urls"),
     "admin": ("policy_match.admin", "policies.admin", "enterprises.admin"),
     "commands": (
         "policy_match.management",
@@ -81,7 +82,7 @@ def _surface(module: str) -> str | None:
 def _layer(module: str) -> str:
     if _within(module, ("policy_match.rules",)):
         return "engine"
-    if module in MODELS:
+    if module in MODELS or _within(module, ("policy_match.models",)):
         return "models"
     if _surface(module):
         return "surface"

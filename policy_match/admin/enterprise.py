@@ -6,11 +6,13 @@ Kept here, beside the matches, so that enterprises/admin.py only wires them in.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -25,6 +27,8 @@ from ..records import record_report
 from ..rules import FACTS, normalize_language
 from ..selectors import match_changes, match_list_for_enterprise
 from ..services import match_profile
+from ..takeup import enterprise_opportunities
+from ..windows import window_text
 
 _ORDER = {MatchStatus.ELIGIBLE: 0, MatchStatus.UNDETERMINED: 1, MatchStatus.INELIGIBLE: 2}
 
@@ -118,3 +122,36 @@ def changes_table(enterprise: Enterprise) -> SafeString:
     """The enterprise's latest change events (gained, lost, amount changed), newest first."""
     changes = match_changes(enterprise=enterprise)[:100]
     return render_to_string("admin/enterprises/enterprise/changes.html", {"changes": list(changes)})
+
+
+def opportunities_table(enterprise: Enterprise) -> SafeString:
+    """The enterprise's open opportunities: eligible or undetermined lines nobody applied for
+    whose window is not closed, each with its window and a link to record an application;
+    then the applications recorded."""
+    language = normalize_language(get_language())
+    today = timezone.localdate()
+    found = enterprise_opportunities(enterprise=enterprise, as_of=today)
+    add_url = reverse("admin:policy_match_application_add")
+    rows = [
+        {
+            "match": o.match,
+            "name": o.match.version.name or o.match.policy.slug,
+            "window": window_text(o.window, language),
+            "record_url": f"{add_url}?"
+            + urlencode(
+                {
+                    "enterprise": enterprise.pk,
+                    "policy": o.match.policy_id,
+                    "subject_ref": o.match.subject_ref,
+                }
+            ),
+        }
+        for o in found
+    ]
+    applications = enterprise.applications.select_related("policy__current_version").order_by(
+        "-updated_at"
+    )
+    return render_to_string(
+        "admin/enterprises/enterprise/opportunities.html",
+        {"rows": rows, "applications": list(applications)},
+    )

@@ -90,7 +90,7 @@ def _etag_header(*codes: int) -> OpenApiParameter:
     )
 
 
-def _scoped(request: Request) -> QuerySet[Enterprise]:
+def enterprises_scoped(request: Request) -> QuerySet[Enterprise]:
     queryset = Enterprise.objects.prefetch_related("people", "loans").order_by("id")
     partner = request_partner(request)
     # A staff session sees every enterprise, as in the admin (with the admin's permissions).
@@ -129,7 +129,7 @@ def _etag(enterprise: Enterprise) -> str:
 
 
 def _output(request: Request, enterprise: Enterprise, status_code: int = 200) -> Response:
-    saved = _scoped(request).get(pk=enterprise.pk)
+    saved = enterprises_scoped(request).get(pk=enterprise.pk)
     response = Response(EnterpriseOutputSerializer(saved).data, status=status_code)
     response["ETag"] = _etag(saved)
     return response
@@ -176,7 +176,7 @@ class EnterpriseListCreateApi(LanguageMixin, ListAPIView):
     staff_models = (Enterprise,)
 
     def get_queryset(self) -> QuerySet[Enterprise]:
-        return _scoped(self.request)
+        return enterprises_scoped(self.request)
 
     @extend_schema(
         operation_id="enterprises_create",
@@ -207,7 +207,7 @@ class EnterpriseDetailApi(LanguageMixin, APIView):
     staff_models = (Enterprise,)
 
     def _get(self, request: Request, *, lock: bool = False) -> Enterprise:
-        queryset = _scoped(request)
+        queryset = enterprises_scoped(request)
         if lock:
             # FOR NO KEY UPDATE: other PATCHes of this enterprise wait, but the foreign-key
             # checks of result rows being written for it (a re-match chunk) do not.
@@ -327,7 +327,7 @@ class EnterpriseMatchListApi(LanguageMixin, ListAPIView):
     def get_queryset(self) -> QuerySet[Match]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request kwargs
             return Match.objects.none()
-        enterprise = get_object_or_404(_scoped(self.request), pk=self.kwargs["id"])
+        enterprise = get_object_or_404(enterprises_scoped(self.request), pk=self.kwargs["id"])
         return match_list_for_enterprise(enterprise=enterprise)
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -361,7 +361,7 @@ class EnterpriseMatchDetailApi(LanguageMixin, APIView):
     staff_models = (Enterprise, Match)
 
     def get(self, request: Request, **kwargs: Any) -> Response:
-        enterprise = get_object_or_404(_scoped(request), pk=self.kwargs["id"])
+        enterprise = get_object_or_404(enterprises_scoped(request), pk=self.kwargs["id"])
         matches = list(match_records(enterprise=enterprise, slug=self.kwargs["policy"]))
         if not matches:
             raise NotFound()

@@ -46,6 +46,8 @@ _ERROR_MEANINGS = {
     403: "signed in, but neither staff nor a partner key, or staff without the admin's "
     "permission for this (code permission_denied)",
     404: "no such object, or another partner's",
+    409: "conflicts with what is stored: the line already has a record, the status cannot "
+    "follow the current one, or the partner has its 10 webhook endpoints (code conflict)",
     411: "a chunked body the server could not read: send Content-Length (code length_required)",
     412: "If-Match names a revision the enterprise is no longer at (code precondition_failed)",
     413: "body larger than the limit (code payload_too_large)",

@@ -270,6 +270,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return parameters
 
 
+class Conflict(exceptions.APIException):
+    """409: the request is valid but the state refuses it (a second record of a line, a
+    transition that cannot follow, a limit reached); `detail` names the field."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "payload_too_large"
@@ -435,6 +443,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response
     code = getattr(exc, "default_code", "error")
+    if isinstance(exc, exceptions.APIException) and isinstance(exc.detail, dict):
+        # A refusal naming fields, not of the input's form (409: a conflict with what is stored).
+        errors = dict(sorted(error_paths(exc.detail).items()))
+        response.data = error_body(code, _("与已保存的数据冲突，请查看 errors"), errors)
+        return response
     if isinstance(exc, exceptions.NotAuthenticated):
         detail = _("缺少 API 密钥：请在请求头加入 Authorization: Api-Key <密钥>")
     elif isinstance(exc, exceptions.PermissionDenied):

@@ -12,8 +12,10 @@ from policy_match.api.enterprises import (
 )
 from policy_match.api.policies import PolicyDetailApi, PolicyListApi
 
-from .matching import FactListApi, MatchCreateApi, PartnerDetailApi, RedocApi
+from .applications import ApplicationDetailApi, ApplicationListCreateApi
+from .matching import FactListApi, MatchCompareApi, MatchCreateApi, PartnerDetailApi, RedocApi
 from .support import api_not_found
+from .webhooks import WebhookDeliveryListApi, WebhookDetailApi, WebhookListCreateApi
 
 v1: list[URLPattern | URLResolver] = [
     path("partner/", PartnerDetailApi.as_view(), name="partner"),
@@ -21,6 +23,7 @@ v1: list[URLPattern | URLResolver] = [
     path("policies/", PolicyListApi.as_view(), name="policy-list"),
     path("policies/<slug:slug>/", PolicyDetailApi.as_view(), name="policy-detail"),
     path("match/", MatchCreateApi.as_view(), name="match"),
+    path("match/compare/", MatchCompareApi.as_view(), name="match-compare"),
     path("enterprises/", EnterpriseListCreateApi.as_view(), name="enterprise-list"),
     path("enterprises/<int:id>/", EnterpriseDetailApi.as_view(), name="enterprise-detail"),
     path(
@@ -32,6 +35,23 @@ v1: list[URLPattern | URLResolver] = [
         "enterprises/<int:id>/matches/<slug:policy>/",
         EnterpriseMatchDetailApi.as_view(),
         name="enterprise-match-record",
+    ),
+    path(
+        "enterprises/<int:id>/applications/",
+        ApplicationListCreateApi.as_view(),
+        name="enterprise-applications",
+    ),
+    path(
+        "enterprises/<int:id>/applications/<int:application>/",
+        ApplicationDetailApi.as_view(),
+        name="enterprise-application",
+    ),
+    path("webhooks/", WebhookListCreateApi.as_view(), name="webhook-list"),
+    path("webhooks/<int:id>/", WebhookDetailApi.as_view(), name="webhook-detail"),
+    path(
+        "webhooks/<int:id>/deliveries/",
+        WebhookDeliveryListApi.as_view(),
+        name="webhook-deliveries",
     ),
 ]
 

@@ -62,6 +62,22 @@ def match_profile_ms(*, as_of: date, runs: int = 1000) -> dict[str, float]:
     return {"p50": round(statistics.median(times), 3), "p99": round(times[int(runs * 0.99) - 1], 3)}
 
 
+def advised_render_ms(*, as_of: date, runs: int = 1000) -> dict[str, float]:
+    """Rendering one matched profile with its advice (design §12), as /match/ answers it:
+    unlocks, within reach, ask next, honest money (the lines' caches warm, as in a worker)."""
+    from policy_match.advice import advised_json
+
+    report = match_profile(profile=Profile.from_data(PROFILE), as_of=as_of)
+    advised_json(report, "zh-hans")
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        advised_json(report, "zh-hans")
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {"p50": round(statistics.median(times), 3), "p99": round(times[int(runs * 0.99) - 1], 3)}
+
+
 @contextmanager
 def eager(flag: bool) -> Iterator[None]:
     before = app.conf.task_always_eager
@@ -161,3 +177,20 @@ def daily_rematch_seconds(*, as_of: date) -> float:
 
     with eager(True):
         return timed(lambda: rematch_daily(as_of=as_of))
+
+
+def takeup_figures() -> dict[str, float]:
+    """The take-up refresh over every published measure, and the staff page that reads it
+    (the admin changelist, rendered as a staff member would get it), in seconds."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from policy_match.models import TakeUp
+    from policy_match.takeup import takeup_refresh
+
+    refresh = timed(lambda: takeup_refresh())
+    request = RequestFactory().get("/admin/policy_match/takeup/")
+    request.user = publisher()  # a superuser: every row, as staff with the view permission
+    model_admin = admin.site._registry[TakeUp]
+    page = timed(lambda: model_admin.changelist_view(request).render())
+    return {"refresh_seconds": round(refresh, 3), "page_seconds": round(page, 3)}

@@ -26,6 +26,17 @@ OPERATIONS = {
     ("/api/v1/enterprises/{id}/", "delete"),
     ("/api/v1/enterprises/{id}/matches/", "get"),
     ("/api/v1/enterprises/{id}/matches/{policy}/", "get"),
+    ("/api/v1/match/compare/", "post"),
+    ("/api/v1/enterprises/{id}/applications/", "get"),
+    ("/api/v1/enterprises/{id}/applications/", "post"),
+    ("/api/v1/enterprises/{id}/applications/{application}/", "get"),
+    ("/api/v1/enterprises/{id}/applications/{application}/", "patch"),
+    ("/api/v1/webhooks/", "get"),
+    ("/api/v1/webhooks/", "post"),
+    ("/api/v1/webhooks/{id}/", "get"),
+    ("/api/v1/webhooks/{id}/", "patch"),
+    ("/api/v1/webhooks/{id}/", "delete"),
+    ("/api/v1/webhooks/{id}/deliveries/", "get"),
 }
 
 

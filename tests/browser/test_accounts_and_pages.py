@@ -38,7 +38,7 @@ def test_it_saves_a_signed_up_startups_profile_and_shows_its_stored_matches(
     enterprise = Enterprise.objects.get(owner__email="founder@example.com")
     assert enterprise.industry == "ai"
     assert Match.objects.filter(enterprise=enterprise, status="eligible").exists()
-    assert [m.to for m in mail.outbox] == [["founder@example.com"]]  # newly eligible measures
+    assert [m.to for m in mail.outbox] == [["founder@example.com"]]  # the saved results
     expect(page.get_by_text("结果已保存到您的账户")).to_be_visible()
     stored = page.locator("article[data-status=eligible]").count()
     assert stored == Match.objects.filter(enterprise=enterprise, status="eligible").count()

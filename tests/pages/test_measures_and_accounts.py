@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from enterprises.models import Enterprise
 from policies.models import PolicyVersion
+from policy_match.digest import digest_send
 from policy_match.models import Match
+from policy_match.notices import notices_collect
 from tests.factories import UserFactory
 
 from .support import post_step, robotics_startup
@@ -49,7 +51,8 @@ def test_it_shows_the_catalogues_headline_figures_on_the_landing_page(client: Cl
 
     response = client.get("/en/")
 
-    assert response.context["count"] == published.count()
+    # Each measure once (three have two dated versions).
+    assert response.context["count"] == published.values("policy").distinct().count() == 34
     largest = response.context["largest"]
     assert largest[0].cap == max(v.cap or 0 for v in published)
     assert "10 million yuan" in response.content.decode()
@@ -103,8 +106,14 @@ def test_it_signs_up_and_saves_the_profile_filled_in_before(
     assert (enterprise.people.count(), enterprise.loans.count()) == (1, 1)
     eligible = Match.objects.filter(enterprise=enterprise, status="eligible")
     assert eligible.count() == 10
-    assert len(mail.outbox) == 1 and "南山灵巧机器人有限公司" in mail.outbox[0].subject
-    assert "新引进入户硕士毕业生生活补贴" in mail.outbox[0].body
+    # The sign-up's one e-mail: the saved results, with the money and the way back.
+    (welcome,) = mail.outbox
+    assert welcome.to == ["lan@example.com"]
+    assert welcome.subject == "南山惠企政策匹配：您的企业符合 10 项政策"
+    assert "“南山灵巧机器人有限公司”符合 10 项政策" in welcome.body
+    assert "新引进入户硕士毕业生生活补贴：最高 50,000 元" in welcome.body
+    assert "符合条件即可获得：144,500 元" in welcome.body
+    assert "http://127.0.0.1:8000/results/" in welcome.body
 
 
 def test_it_refuses_an_address_that_already_has_an_account(client: Client) -> None:
@@ -185,4 +194,12 @@ def test_it_tells_a_startup_by_email_when_a_policy_change_makes_it_eligible(
     with django_capture_on_commit_callbacks(execute=True):
         policy_publish(version=version, by=user)
 
-    assert [m.to for m in mail.outbox] == [["lan@example.com"]]
+    # Told in the next morning's digest, not at once (one e-mail a day at most).
+    assert mail.outbox == []
+    later = timezone.now() + timedelta(minutes=10)  # once the change has settled
+    notices_collect(now=later)
+    assert digest_send(today=later.date(), now=later) == 1
+    (digest,) = mail.outbox
+    assert digest.to == ["lan@example.com"]
+    assert "“一条龙”全生命周期企业服务" in digest.body
+    assert "http://127.0.0.1:8000/measures/lifecycle-one-stop-service/" in digest.body

@@ -25,7 +25,18 @@ EDITOR = {
         "loan": ("view", "add", "change", "delete"),
         "partner": ("view",),
     },
-    "policy_match": {"match": ("view",), "rematchrun": ("view",)},
+    # Applications are recorded for any enterprise, as its founder would; take-up, deliveries,
+    # notices and subscriptions are read. Registering a webhook endpoint sends a partner's
+    # events to a URL: no group may add or change one (a superuser grants that explicitly).
+    "policy_match": {
+        "match": ("view",),
+        "rematchrun": ("view",),
+        "application": ("view", "add", "change"),
+        "takeup": ("view",),
+        "webhookendpoint": ("view",),
+        "webhookdelivery": ("view",),
+        "webhookattempt": ("view",),
+    },
 }
 PUBLISHER_EXTRA = {"policies": {"policy": ("add",)}}
 

@@ -187,3 +187,20 @@ class RematchChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}: {self.first_id}-{self.last_id}"
+
+
+class SharedProfile(models.Model):
+    """Answers of the profile form kept for a link that reopens them without an account: the
+    link carries a random token, never the answers (they may be personal), and expires."""
+
+    token = models.CharField(_("令牌"), max_length=64, unique=True)
+    draft = models.JSONField(_("填写内容"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("失效时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("分享的填写内容")
+        verbose_name_plural = _("分享的填写内容")
+
+    def __str__(self) -> str:
+        return f"{self.token[:8]}… ({self.expires_at:%Y-%m-%d})"
