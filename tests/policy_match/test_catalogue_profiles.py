@@ -11,8 +11,11 @@ Readings of `policies.md` that these tests rely on (see the report that came wit
 - amounts of person/loan lines are the per-line formula results; a per-enterprise cap only
   limits the line sum counted in `total_amount` (leasing/factoring: per product type);
 - an exclusive group counts its best known amount once;
-- the IP-securitisation ceiling of 8‰ of revenue applies only when the issue exceeds 10,000,000,
-  so an unknown revenue does not matter below that.
+- the IP-securitisation ceiling of 8‰ of revenue is a cap on the enterprise's yearly total (when
+  its issues in the year exceed 10,000,000), not a per-line test: a line's amount is its tiered
+  cost share, and the 8‰ ceiling is a manual check (policies.md §1, corrections of 2026-12-01);
+- `hte-cultivation-support` reads 培育 as the cultivation pool or a first certification, so a
+  firm that is not a 国高 stays undetermined on `in_hte_cultivation_pool` until it answers.
 """
 
 import json
@@ -83,7 +86,8 @@ LOAN_SLUGS = frozenset(
         "loan-guarantee-fee-subsidy",
     }
 )
-DRAFT_SLUGS = frozenset({"shenzhen-new-talent-living-subsidy"})
+DRAFT_SLUGS = frozenset({"shenzhen-new-phd-living-subsidy"})
+RETIRED_SLUGS = frozenset({"shenzhen-new-talent-living-subsidy"})
 
 # The flags policies.md §6a recommends pre-filling with "no", plus the 专精特新 flags.
 NO_FLAGS: Json = {
@@ -176,6 +180,7 @@ def match(body: Json, as_of: date = AS_OF) -> Json:
     data: Json = report.to_json(language="en")
     listed = {line["policy"] for line in data["results"]}
     assert not listed & DRAFT_SLUGS, "draft measures are never shown"
+    assert not listed & RETIRED_SLUGS, "retired measures are never shown"
     return data
 
 
@@ -353,7 +358,8 @@ def test_it_matches_the_robotics_startup_with_a_new_master_graduate_and_an_ip_pl
     early-stage investment. Revenue 2,000,000 < 30,000,000 → 孵化贷, not 成长贷. ip_count 6 →
     IP-pledge loan product; rd_expense 600,000 > 0 → 研发贷. Scenario solver in robotics →
     5,000,000. Not a space operator, VC, open-source participant, publisher, 国高 or 专精特新:
-    those 8 enterprise measures are false.
+    7 of those enterprise measures are false; the 国高 cultivation support is undetermined (not a
+    国高, cultivation-pool membership unknown) with its cap 1,000,000.
     p1 (master, hukou Nanshan since 2026-08-20 → 0 whole years, core talent, 27, no home):
     master living subsidy 50,000; key-industry award 600,000 (core tier); rent-free housing.
     Not a student, hukou in Shenzhen (no free lodging), not a founder (no youth pilot).
@@ -366,8 +372,9 @@ def test_it_matches_the_robotics_startup_with_a_new_master_graduate_and_an_ip_pl
     l2 rd_loan: rd_intensity 600,000 / 2,000,000 = 0.30 ≥ 0.04, in the SME tech database,
     interest 2,000,000 × 0.04 = 80,000 ≥ 10,000 → 0.70 × 80,000 = 56,000.00; guarantee_fee 0 →
     no guarantee-fee subsidy.
-    Lines: 20 + 2 × 8 + 2 × 6 = 48; eligible 12 + 3 + 2 + 1 + 1 = 19.
-    Total: 5,000,000 + 50,000 + 2 × 600,000 + 103,250 + 56,000 = 6,409,250.00.
+    Lines: 20 + 2 × 8 + 2 × 6 = 48; eligible 12 + 3 + 2 + 1 + 1 = 19, undetermined 1.
+    Total: 5,000,000 + 50,000 + 2 × 600,000 + 103,250 + 56,000 = 6,409,250.00; could unlock
+    1,000,000.00 (the cultivation support).
     """
     data = match(LINGXI)
 
@@ -381,6 +388,9 @@ def test_it_matches_the_robotics_startup_with_a_new_master_graduate_and_an_ip_pl
             ("joint-incubation", None): eligible(),
             ("hundred-billion-financing-plan", None): eligible(),
             ("scenario-solver-grant", None): eligible("5000000.00"),
+            ("hte-cultivation-support", None): undetermined(
+                "1000000.00", "in_hte_cultivation_pool"
+            ),
             ("scenario-opening-appeal-channel", None): eligible(),
             ("lifecycle-one-stop-service", None): eligible(),
             ("loan-incubation", None): eligible(),
@@ -404,7 +414,7 @@ def test_it_matches_the_robotics_startup_with_a_new_master_graduate_and_an_ip_pl
     }
     assert result(data, "joint-incubation")["subject"] == {"type": "enterprise", "ref": None}
     check_summary(
-        data, eligible=19, ineligible=29, undetermined=0, total="6409250.00", unlock="0.00"
+        data, eligible=19, ineligible=28, undetermined=1, total="6409250.00", unlock="1000000.00"
     )
 
 
@@ -450,6 +460,7 @@ def test_it_leaves_every_enterprise_measure_undetermined_for_an_empty_profile(
                 tax,
                 credit,
                 "is_high_tech_enterprise",
+                "in_hte_cultivation_pool",
                 "high_tech_certified_on",
             ),
             ("open-source-ecosystem-support", None): undetermined(
@@ -541,7 +552,11 @@ def test_it_lists_only_the_facts_under_unknown_branches_for_a_profile_with_many_
                 None, "is_vc_institution", tax, "vc_investment_last_year"
             ),
             ("hte-cultivation-support", None): undetermined(
-                "1000000.00", tax, "is_high_tech_enterprise", "high_tech_certified_on"
+                "1000000.00",
+                tax,
+                "is_high_tech_enterprise",
+                "in_hte_cultivation_pool",
+                "high_tech_certified_on",
             ),
             ("open-source-ecosystem-support", None): undetermined(
                 "10000000.00", "participates_open_source"
@@ -872,7 +887,9 @@ def test_it_gives_a_vc_institution_ten_percent_of_its_investment_capped_at_three
 ) -> None:
     """Nanshan VC institution, taxed in Nanshan, good credit: min(3,000,000, 0.10 × last
     year's investment). No other measure of this profile carries money (no 国高, no flags, and
-    loan-growth / early-stage / services have no amount), so total_amount is the VC amount."""
+    loan-growth / early-stage / services have no amount), so total_amount is the VC amount. Not
+    a 国高 with cultivation-pool membership unknown, the cultivation support is undetermined:
+    could unlock 1,000,000."""
     data = match(vc_profile(investment))
 
     line = result(data, "vc-institution-support")
@@ -881,7 +898,8 @@ def test_it_gives_a_vc_institution_ten_percent_of_its_investment_capped_at_three
         assert line["amount"] == amount
     assert missing_of(line) == missing
     assert data["summary"]["total_amount"] == total
-    assert data["summary"]["could_unlock_amount"] == "0.00"
+    assert data["summary"]["could_unlock_amount"] == "1000000.00"
+    assert missing_of(result(data, "hte-cultivation-support")) == {"in_hte_cultivation_pool"}
 
 
 def hte_profile(certified_on: str, revenue: str, growth: str, rd_expense: str) -> Json:
@@ -1245,7 +1263,8 @@ def test_it_caps_tech_loan_interest_subsidies_at_one_million_across_the_enterpri
 
     Enterprise eligible (12): both office spaces, R&D space, early-stage (a), joint incubation,
     千亿融资, open source 10,000,000, appeal, lifecycle, 孵化贷 (< 30,000,000), IP-pledge loan
-    (ip 12), 研发贷. Not 国高, not operator/VC/publisher/solver/专精特新 → 8 false.
+    (ip 12), 研发贷. Not operator/VC/publisher/solver/专精特新, not a 国高 → 7 false; the 国高
+    cultivation support is undetermined (pool membership unknown, cap 1,000,000).
     p1 PhD founder, 32, Beijing hukou, no home: key-industry award 600,000 (founder), rent-free
     housing, youth pilot; no free lodging (not a fresh graduate).
     p2 founder aged 46: over the 45 limit for the award, housing (also owns a home) and youth
@@ -1260,9 +1279,9 @@ def test_it_caps_tech_loan_interest_subsidies_at_one_million_across_the_enterpri
     (amount is known); amount unknown. Its guarantee fee is unknown too → 贴保 undetermined,
     missing `guarantee_fee`. Every other guarantee fee is 0 → 贴保 false.
     Tech-loan sum 630,000 + 490,000 + 7,000 = 1,127,000 → capped at 1,000,000 per enterprise.
-    Total 10,000,000 + 600,000 + 520 + 1,000,000 = 11,600,520.00; could unlock 0.00 (the two
-    undetermined lines have no known amount).
-    Lines 20 + 24 + 30 = 74: eligible 12 + 3 + 1 + 3 = 19, undetermined 2, ineligible 53.
+    Total 10,000,000 + 600,000 + 520 + 1,000,000 = 11,600,520.00; could unlock 1,000,000.00
+    (the cultivation support; the two undetermined loan lines have no known amount).
+    Lines 20 + 24 + 30 = 74: eligible 12 + 3 + 1 + 3 = 19, undetermined 3, ineligible 52.
     """
     data = match(ZHIYUAN)
 
@@ -1281,6 +1300,9 @@ def test_it_caps_tech_loan_interest_subsidies_at_one_million_across_the_enterpri
             ("loan-incubation", None): eligible(),
             ("loan-ip-pledge", None): eligible(),
             ("loan-rd", None): eligible(),
+            ("hte-cultivation-support", None): undetermined(
+                "1000000.00", "in_hte_cultivation_pool"
+            ),
             ("key-industry-startup-talent-award", "p1"): eligible("600000.00"),
             ("startup-talent-rent-free-housing", "p1"): eligible(),
             ("youth-pilot-startup-team", "p1"): eligible(),
@@ -1295,7 +1317,7 @@ def test_it_caps_tech_loan_interest_subsidies_at_one_million_across_the_enterpri
         loans=["l1", "l2", "l3", "l4", "l5"],
     )
     check_summary(
-        data, eligible=19, ineligible=53, undetermined=2, total="11600520.00", unlock="0.00"
+        data, eligible=19, ineligible=52, undetermined=3, total="11600520.00", unlock="1000000.00"
     )
 
 
@@ -1409,7 +1431,8 @@ def test_it_grants_the_space_operator_its_yearly_support(catalogue: None) -> Non
     none is "投早投小"), 千亿融资, appeal, lifecycle, 孵化贷 (12,000,000 < 30,000,000).
     False: R&D expense 0 (研发贷 needs gt 0), ip_count 0 (IP-pledge loan), not a key or
     AI/robotics industry and 8 years old (offices, joint incubation), no strategic/future
-    industry, no flags, no 国高 → 14 ineligible. Total 5,000,000.00.
+    industry, no flags → 13 ineligible. Not a 国高 and pool membership unknown → the 国高
+    cultivation support is undetermined. Total 5,000,000.00; could unlock 1,000,000.00.
     """
     data = match(MOLI)
 
@@ -1422,10 +1445,13 @@ def test_it_grants_the_space_operator_its_yearly_support(catalogue: None) -> Non
             ("scenario-opening-appeal-channel", None): eligible(),
             ("lifecycle-one-stop-service", None): eligible(),
             ("loan-incubation", None): eligible(),
+            ("hte-cultivation-support", None): undetermined(
+                "1000000.00", "in_hte_cultivation_pool"
+            ),
         },
     )
     check_summary(
-        data, eligible=6, ineligible=14, undetermined=0, total="5000000.00", unlock="0.00"
+        data, eligible=6, ineligible=13, undetermined=1, total="5000000.00", unlock="1000000.00"
     )
 
 
@@ -1603,24 +1629,31 @@ def test_it_reports_an_eligible_measure_whose_formula_input_is_unknown_without_a
     ("issue", "interest_paid", "other_fees", "revenue", "amount"),
     [
         # A = 30,000,000; cost 1,500,000;
-        # (0.7 × 10,000,000 + 0.5 × 20,000,000) / 30,000,000 × 1,500,000 = 850,000;
-        # 8‰ of 200,000,000 = 1,600,000 does not bind
+        # (0.7 × 10,000,000 + 0.5 × 20,000,000) / 30,000,000 × 1,500,000 = 850,000
         ("30000000.00", "1200000.00", "300000.00", "200000000.00", "850000.00"),
-        # same issue, 8‰ of 100,000,000 = 800,000 binds
-        ("30000000.00", "1200000.00", "300000.00", "100000000.00", "800000.00"),
+        # same issue, revenue 100,000,000: 8‰ = 800,000 caps the enterprise's yearly total, not
+        # the line (a manual check), so the line keeps its tiered share 850,000
+        ("30000000.00", "1200000.00", "300000.00", "100000000.00", "850000.00"),
         # A = 60,000,000; cost 2,400,000; (7,000,000 + 20,000,000 + 0.3 × 10,000,000) /
-        # 60,000,000 = 0.5 → 1,200,000 (8‰ of 500,000,000 = 4,000,000)
+        # 60,000,000 = 0.5 → 1,200,000
         ("60000000.00", "2000000.00", "400000.00", "500000000.00", "1200000.00"),
         # A = 8,000,000 ≤ 10,000,000: 0.7 × 400,000 = 280,000; revenue not needed
         ("8000000.00", "360000.00", "40000.00", None, "280000.00"),
         # A = 10,000,000 exactly (not gt): 0.7 × 500,000 = 350,000; revenue not needed
         ("10000000.00", "500000.00", "0.00", None, "350000.00"),
-        # A > 10,000,000 with revenue unknown → the 8‰ ceiling is unknown → amount unknown
-        ("30000000.00", "1200000.00", "300000.00", None, None),
+        # A > 10,000,000 with revenue unknown: the line does not read revenue → 850,000
+        ("30000000.00", "1200000.00", "300000.00", None, "850000.00"),
     ],
-    ids=["tiers", "8-permille-binds", "three-tiers", "small-issue", "at-10m", "revenue-unknown"],
+    ids=[
+        "tiers",
+        "8-permille-not-per-line",
+        "three-tiers",
+        "small-issue",
+        "at-10m",
+        "revenue-unknown",
+    ],
 )
-def test_it_splits_ip_securitization_costs_across_tiers_and_caps_them_at_8_permille_of_revenue(
+def test_it_splits_ip_securitization_costs_across_tiers_and_leaves_the_8_permille_cap_to_the_total(
     catalogue: None,
     issue: str,
     interest_paid: str,
@@ -1630,7 +1663,10 @@ def test_it_splits_ip_securitization_costs_across_tiers_and_caps_them_at_8_permi
 ) -> None:
     """ip-securitization-subsidy: eligible (Nanshan, taxed in Nanshan, good credit, product)
     with cost = interest + guarantee_fee (0) + other_fees, split over 70% / 50% / 30% tiers of
-    the issue; when the issue exceeds 10,000,000 the amount is at most 0.008 × revenue."""
+    the issue. The 8‰-of-revenue ceiling applies to the enterprise's yearly total when its
+    issues in the year exceed 10,000,000 (policies.md §1, corrections of 2026-12-01): it is not
+    a per-line test, so the line amount never reads revenue, and the amount note says the
+    ceiling is left to staff."""
     enterprise: Json = {
         "registered_district": "nanshan",
         "tax_registered_in_nanshan": True,
@@ -1650,6 +1686,7 @@ def test_it_splits_ip_securitization_costs_across_tiers_and_caps_them_at_8_permi
 
     line = result(data, "ip-securitization-subsidy", "l1")
     assert (line["status"], line["amount"]) == ("eligible", amount)
+    assert "at most 0.8% of last year's audited revenue" in line["amount_note"]
     assert result(data, "ip-pledge-financing-subsidy", "l1")["status"] == "ineligible"
 
 
@@ -1693,13 +1730,14 @@ def test_it_rounds_money_half_up_to_the_fen(catalogue: None) -> None:
     assert data["summary"]["total_amount"] == "36543.22"
 
 
-def test_it_never_lists_the_shenzhen_draft_measure_even_for_a_qualifying_person(
+def test_it_never_lists_the_retired_or_draft_shenzhen_measures_even_for_a_qualifying_person(
     catalogue: None,
 ) -> None:
     """A PhD whose hukou moved to Nanshan in September 2026 would meet every condition of the
-    draft `shenzhen-new-talent-living-subsidy` (degree, Shenzhen hukou, < 1 year), but drafts are
-    never shown. The district subsidies name only bachelor's and master's graduates (open
-    question 3), so the PhD gets neither."""
+    retired `shenzhen-new-talent-living-subsidy` (degree, Shenzhen hukou, < 1 year) and could
+    meet the draft `shenzhen-new-phd-living-subsidy` (PhD, Shenzhen hukou; age unknown), but
+    retired measures and drafts are never shown. The district subsidies name only bachelor's and
+    master's graduates (open question 3), so the PhD gets neither."""
     person = {
         "ref": "p1",
         "degree": "phd",
@@ -1759,27 +1797,31 @@ def test_it_ships_at_least_eight_demo_enterprises_with_valid_codes_and_known_fac
 @pytest.mark.parametrize(
     ("name", "counts", "total", "unlock"),
     [
-        ("深圳市灵犀机器人科技有限公司", (19, 29, 0), "6409250.00", "0.00"),
-        ("深圳市智元星图人工智能有限公司", (19, 53, 2), "11600520.00", "0.00"),
+        # Not a 国高 with cultivation-pool membership unknown: the 国高 cultivation support is
+        # undetermined at its cap 1,000,000 for every non-国高 Nanshan profile below that does
+        # not rule it out on district, tax or credit.
+        ("深圳市灵犀机器人科技有限公司", (19, 28, 1), "6409250.00", "1000000.00"),
+        ("深圳市智元星图人工智能有限公司", (19, 52, 3), "11600520.00", "1000000.00"),
         ("深圳市像素纪元网络科技有限公司", (9, 42, 1), "10630000.00", "600000.00"),
         # VC: vc 2,000,000 + early-stage, 千亿融资, appeal, lifecycle, 成长贷 (revenue
-        # exactly 30,000,000) without amounts; 14 false
-        ("深圳市南山湾创业投资管理有限公司", (6, 14, 0), "2000000.00", "0.00"),
+        # exactly 30,000,000) without amounts; 13 false; cultivation undetermined (pool unknown)
+        ("深圳市南山湾创业投资管理有限公司", (6, 13, 1), "2000000.00", "1000000.00"),
         # HTE certified 2025-12-10: R&D space, 千亿融资, cultivation, appeal, lifecycle, 成长贷,
         # IP-pledge loan, 研发贷, high-growth award; the hte-award group counts 1,000,000 once
         ("深圳市芯跃微电子股份有限公司", (9, 11, 0), "1000000.00", "0.00"),
         ("深圳市精研智能装备股份有限公司", (14, 36, 0), "4319000.00", "0.00"),
         ("深圳市福田启明人工智能科技有限公司", (4, 38, 0), "0.00", "0.00"),
         ("深圳市远航信息技术有限公司", (6, 28, 0), "50000.00", "0.00"),
-        ("深圳市模力空间运营管理有限公司", (6, 14, 0), "5000000.00", "0.00"),
+        ("深圳市模力空间运营管理有限公司", (6, 13, 1), "5000000.00", "1000000.00"),
         ("深圳市未知数科技有限公司", (3, 8, 31), "0.00", "25331040.00"),
         # Biomedicine startup (2025-08-18, revenue 0): enterprise 10 eligible (零租, R&D space,
         # early-stage, joint incubation, 千亿融资, appeal, lifecycle, 孵化贷, IP-pledge loan,
         # 研发贷); p1 (fresh bachelor from Xi'an) free lodging + housing; p2 (bachelor, Nanshan
         # hukou since 2026-03-15, core) 30,000 + 600,000 + housing; l1 incubation loan: 贴保
         # eligible, tech-loan undetermined (rd_intensity unknown at revenue 0) with
-        # 0.70 × 1,500,000 × 0.038 = 39,900.
-        ("深圳市衡康生物医药科技有限公司", (16, 25, 1), "630000.00", "39900.00"),
+        # 0.70 × 1,500,000 × 0.038 = 39,900; plus the 国高 cultivation support (pool unknown)
+        # 1,000,000.
+        ("深圳市衡康生物医药科技有限公司", (16, 24, 2), "630000.00", "1039900.00"),
     ],
 )
 def test_it_matches_each_demo_enterprise_as_its_comment_says(
