@@ -204,20 +204,20 @@ def _redis() -> redis.Redis | None:
     return redis.Redis.from_url(backend["LOCATION"])
 
 
-def _count(key: str, seconds: int) -> int:
-    """Add one to the counter `key`, which lives `seconds`; return its new value."""
+def _count(key: str, seconds: int, amount: int = 1) -> int:
+    """Add `amount` to the counter `key`, which lives `seconds`; return its new value."""
     client = _redis()
     if client is not None:
-        # One round trip: INCR creates the key, EXPIRE NX sets its lifetime once (Redis ≥ 7).
+        # One round trip: INCRBY creates the key, EXPIRE NX sets its lifetime once (Redis ≥ 7).
         pipe = client.pipeline(transaction=False)
-        pipe.incr(key)
+        pipe.incrby(key, amount)
         pipe.expire(key, seconds, nx=True)
         return int(pipe.execute()[0])
     try:
-        return cache.incr(key)
+        return cache.incr(key, amount)
     except ValueError:  # the window's first request (add: two threads may race here)
         cache.add(key, 0, timeout=seconds)
-        return cache.incr(key)
+        return cache.incr(key, amount)
 
 
 class PartnerKeyThrottle(BaseThrottle):
@@ -229,6 +229,10 @@ class PartnerKeyThrottle(BaseThrottle):
     _wait: float | None = None
 
     def allow_request(self, request: Request, view: Any) -> bool:
+        return self.charge(request, 1)
+
+    def charge(self, request: Request, amount: int) -> bool:
+        """Count `amount` requests (a batch of n profiles counts as n); whether within rate."""
         rate: str | None = settings.API_THROTTLE_RATE  # read per request: tests change it
         if rate is None or not isinstance(request.auth, PartnerAPIKey):
             return True  # staff sessions are not throttled
@@ -236,12 +240,21 @@ class PartnerKeyThrottle(BaseThrottle):
         seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
         now = time.time()
         window = int(now // seconds)
-        used = _count(f"throttle:partner_key:{request.auth.prefix}:{window}", seconds + 1)
+        key = f"throttle:partner_key:{request.auth.prefix}:{window}"
+        used = _count(key, seconds + 1, amount)
         self._wait = (window + 1) * seconds - now
         return used <= int(count)
 
     def wait(self) -> float | None:
         return self._wait
+
+
+def throttle_charge(request: Request, amount: int) -> None:
+    """Count `amount` more requests against the key's rate (the throttle counted one already),
+    or raise 429."""
+    throttle = PartnerKeyThrottle()
+    if amount > 0 and not throttle.charge(request, amount):
+        raise exceptions.Throttled(wait=throttle.wait())
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -13,6 +13,7 @@ from policy_match.api.enterprises import (
 from policy_match.api.policies import PolicyDetailApi, PolicyListApi
 
 from .applications import ApplicationDetailApi, ApplicationListCreateApi
+from .batch import MatchBatchApi
 from .matching import FactListApi, MatchCompareApi, MatchCreateApi, PartnerDetailApi, RedocApi
 from .support import api_not_found
 from .webhooks import WebhookDeliveryListApi, WebhookDetailApi, WebhookListCreateApi
@@ -24,6 +25,7 @@ v1: list[URLPattern | URLResolver] = [
     path("policies/<slug:slug>/", PolicyDetailApi.as_view(), name="policy-detail"),
     path("match/", MatchCreateApi.as_view(), name="match"),
     path("match/compare/", MatchCompareApi.as_view(), name="match-compare"),
+    path("match/batch/", MatchBatchApi.as_view(), name="match-batch"),
     path("enterprises/", EnterpriseListCreateApi.as_view(), name="enterprise-list"),
     path("enterprises/<int:id>/", EnterpriseDetailApi.as_view(), name="enterprise-detail"),
     path(

@@ -27,6 +27,7 @@ OPERATIONS = {
     ("/api/v1/enterprises/{id}/matches/", "get"),
     ("/api/v1/enterprises/{id}/matches/{policy}/", "get"),
     ("/api/v1/match/compare/", "post"),
+    ("/api/v1/match/batch/", "post"),
     ("/api/v1/enterprises/{id}/applications/", "get"),
     ("/api/v1/enterprises/{id}/applications/", "post"),
     ("/api/v1/enterprises/{id}/applications/{application}/", "get"),

@@ -125,6 +125,10 @@ def _keep_to_what_no_schema_can_say(body: dict[str, Any]) -> None:
         if isinstance(values, dict) and isinstance(values.get(name), str) and values[name] > latest:
             values[name] = latest
     _an_application_the_enterprise_can_have(body)
+    if isinstance(body.get("profiles"), list):  # a batch: refs unique within it
+        for index, item in enumerate(body["profiles"]):
+            if isinstance(item, dict):
+                item["ref"] = f"b{index}"
     if isinstance(body.get("profile"), dict):  # compare: its profile, dated by the outer as_of
         profile = body["profile"]
         profile["as_of"] = body.get("as_of")

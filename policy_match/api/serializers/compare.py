@@ -39,7 +39,7 @@ class CompareChangeInputSerializer(serializers.Serializer):
 class CompareProfileInputSerializer(MatchInputSerializer):
     """The body of /match/ without its as_of (the comparison's date is given once, outside)."""
 
-    as_of = None
+    as_of = None  # type: ignore[assignment]  # DRF: None removes the inherited field
 
 
 class CompareInputSerializer(serializers.Serializer):
