@@ -6,7 +6,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from enterprises.services import enterprise_save_for_owner
-from policy_match.tasks import welcome_send
 from policy_match.pages.views.draft import draft_check, draft_from_enterprise, draft_get, draft_save
 from policy_match.pages.views.profile import language_of, owned_enterprise
 
@@ -41,11 +39,9 @@ def sync_profile(request: HttpRequest) -> bool:
     checked = draft_check(draft, language)
     if checked.profile is None:
         return False
-    saved = enterprise_save_for_owner(
-        owner=request.user, profile=checked.profile, name=draft["name"]
+    enterprise_save_for_owner(
+        owner=request.user, profile=checked.profile, name=draft["name"], language=language
     )
-    # The account's first results: e-mailed once, with the money and the way back.
-    transaction.on_commit(lambda: welcome_send.delay(saved.pk, language))
     return True
 
 

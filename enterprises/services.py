@@ -119,11 +119,15 @@ def demo_enterprises_load(*, path: Path) -> int:
 
 
 @transaction.atomic
-def enterprise_save_for_owner(*, owner: Any, profile: Profile, name: str) -> Enterprise:
-    """Save a startup's profile as its owner's enterprise; re-match and notify after commit."""
-    from policy_match.tasks import rematch_enterprise  # tasks import this app's models
+def enterprise_save_for_owner(
+    *, owner: Any, profile: Profile, name: str, language: str = "zh-hans"
+) -> Enterprise:
+    """Save a startup's profile as its owner's enterprise and re-match it after commit; the
+    first save also e-mails the owner its results, in `language` (the page's)."""
+    from policy_match.tasks import rematch_enterprise, welcome_send  # tasks import our models
 
     enterprise = Enterprise.objects.filter(owner=owner).order_by("id").first()
+    first = enterprise is None
     enterprise = enterprise_save_profile(
         profile=profile,
         name=name.strip() or owner.email or str(owner),
@@ -132,6 +136,8 @@ def enterprise_save_for_owner(*, owner: Any, profile: Profile, name: str) -> Ent
         enterprise=enterprise or Enterprise(owner=owner),
     )
     transaction.on_commit(lambda: rematch_enterprise.delay(enterprise.pk))
+    if first:
+        transaction.on_commit(lambda: welcome_send.delay(enterprise.pk, language))
     return enterprise
 
 

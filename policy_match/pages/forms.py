@@ -18,7 +18,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import validate_visible_name
-from policies.models import Category, SubjectType
+from policies.models import Category, Jurisdiction, SubjectType
 from policy_match.rules import Fact, Kind, Subject, facts_for
 
 # A year and month alone read as the month's first day (a birth date may be given so).
@@ -137,7 +137,7 @@ def fact_field(fact: Fact, language: str) -> forms.Field:
 
 
 def draft_value(fact: Fact, value: Any) -> Any:
-    """A stored or default fact value as the raw text a form field would post."""
+    """A stored fact value as the raw text a form field would post."""
     if value is None:
         return ""
     if fact.kind is Kind.BOOL:
@@ -153,7 +153,10 @@ def draft_value(fact: Fact, value: Any) -> Any:
 
 
 class FactForm(forms.Form):
-    """The facts of one subject (an enterprise, a person or a loan)."""
+    """The facts of one subject (an enterprise, a person or a loan).
+
+    A new form starts empty: a registry `default` (policies.md §6a) is never pre-filled, since a
+    question the founder skipped must stay unknown, never become their "no" (#15)."""
 
     subject: Subject = Subject.ENTERPRISE
 
@@ -165,11 +168,6 @@ class FactForm(forms.Form):
     @classmethod
     def facts(cls) -> list[Fact]:
         return facts_for(cls.subject, derived=False)
-
-    @classmethod
-    def defaults(cls) -> dict[str, Any]:
-        """Raw values a new form starts with (policies.md §6a: "no"/0 where recommended)."""
-        return {f.name: draft_value(f, f.default) for f in cls.facts() if f.default is not None}
 
     def fact_values(self) -> dict[str, Any]:
         """The answered facts among the fields that are valid (after is_valid())."""
@@ -217,4 +215,19 @@ class MeasureFilterForm(forms.Form):
     )
     subject = forms.ChoiceField(
         label=_("适用对象"), required=False, choices=[("", _("全部对象")), *SubjectType.choices]
+    )
+    jurisdiction = forms.ChoiceField(
+        label=_("政策层级"), required=False, choices=[("", _("全部层级")), *Jurisdiction.choices]
+    )
+
+
+class AppliedForm(forms.Form):
+    """ "Applied on <date>" for one result line (the measure and, for a person or loan, its
+    ref); the use-case (applications.py) checks the line and the date's range."""
+
+    policy = forms.SlugField(max_length=100)
+    ref = forms.RegexField(regex=r"^[pl]\d{1,3}$", required=False)
+    applied_on = FactDateField(
+        label=_("申报日期"),
+        error_messages={"required": _("请填写申报日期（年-月-日，如 2026-03-01）")},
     )

@@ -57,7 +57,12 @@ def format_value(fact: Fact, value: Any, language: str) -> str:
     if fact.unit is None:
         return number
     unit = fact.unit.get(language)
+    if not zh and number == "1":
+        unit = _SINGULAR.get(unit, unit)  # 1 year, 1 person
     return f"{number} {unit}"
+
+
+_SINGULAR = {"years": "year", "persons": "person", "items": "item"}
 
 
 def _sorted(values: Any) -> list[Any]:

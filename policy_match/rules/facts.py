@@ -100,6 +100,7 @@ def _choices(*items: tuple[str, str, str]) -> tuple[Choice, ...]:
 YUAN = _t("元", "yuan")
 PERSONS = _t("人", "persons")
 YEARS = _t("年", "years")
+AGE_YEARS = _t("岁", "years")  # a person's age: 27 岁, not 27 年
 COUNT = _t("项", "items")
 SQM = _t("平方米", "m²")
 
@@ -689,7 +690,7 @@ _FACTS: tuple[Fact, ...] = (
         N,
         _t("年龄", "Age"),
         _t("周岁，由出生日期计算", "Completed years, from the date of birth"),
-        unit=YEARS,
+        unit=AGE_YEARS,
         inputs=("born_on",),
         compute=_age,
         accepts_input=True,

@@ -81,6 +81,8 @@ def robotics_startup(client: Client, *, registered_on: str, transferred_on: str)
     )
 
 
+# The example's founder says "no" to these (docs/examples/robotics-startup.yaml); the form
+# itself pre-answers nothing (#15).
 FALSE_BY_DEFAULT = (
     "participates_open_source",
     "is_scenario_publisher",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -50,16 +51,18 @@ def test_it_offers_every_choice_of_a_code_fact_and_dont_know() -> None:
     assert choices[4][1] == "master's"
 
 
-def test_it_prefills_the_answers_policies_recommend() -> None:
-    assert EnterpriseForm.defaults() == {
-        "participates_open_source": "false",
-        "is_scenario_publisher": "false",
-        "is_scenario_solver": "false",
-        "is_space_operator": "false",
-        "is_vc_institution": "false",
-    }
-    assert LoanForm.defaults() == {"guarantee_fee": "0", "other_fees": "0"}
-    assert PersonForm.defaults() == {}
+def test_it_prefills_no_answer_so_that_a_skipped_question_stays_unknown() -> None:
+    # #15: a registry default (policies.md §6a) may not become a founder's "no".
+    forms = [
+        EnterpriseForm(prefix="enterprise", language="zh-hans"),
+        PersonForm(prefix="people-0", language="zh-hans"),
+        LoanForm(prefix="loans-0", language="zh-hans"),
+    ]
+
+    for form in forms:
+        checked = re.findall(r'<input[^>]*value="([^"]*)"[^>]*checked', str(form))
+        assert set(checked) <= {""}  # only "don't know" is ticked
+        assert all(not form[name].value() for name in form.fields)
 
 
 @pytest.mark.parametrize(

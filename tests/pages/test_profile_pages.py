@@ -8,10 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from policy_match.pages.forms import EnterpriseForm
 from policy_match.rules import Subject, facts_for
 
-from .support import FALSE_BY_DEFAULT, post_step, robotics_startup
+from .support import post_step, robotics_startup
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +71,11 @@ def test_it_adds_and_removes_people_and_keeps_the_others_answers(client: Client)
     assert [p["born_on"] for p in draft(client)["people"]] == ["1996-05", "1974-12"]
 
 
-def test_it_gives_a_new_loan_the_recommended_zero_fees(client: Client) -> None:
+def test_it_adds_a_loan_with_nothing_answered_for_it(client: Client) -> None:
     response = post_step(client, "loans", {}, rows=0, go="add")
 
     assert response["Location"] == "/profile/loans/#row-loans-0"
-    assert draft(client)["loans"] == [{"guarantee_fee": "0", "other_fees": "0"}]
+    assert draft(client)["loans"] == [{}]  # no fee is pre-answered "0" (#15)
 
 
 def test_it_moves_to_the_same_step_in_the_other_language(client: Client) -> None:
@@ -103,21 +102,16 @@ def test_it_asks_for_the_form_before_showing_results(client: Client) -> None:
 
 
 @pytest.mark.usefixtures("catalogue")
-def test_it_matches_an_untouched_form_with_the_prefilled_answers(client: Client) -> None:
-    # What a browser posts for a form nobody touched: the pre-filled "no" answers.
-    post_step(client, "enterprise", {name: "false" for name in FALSE_BY_DEFAULT}, go="results")
+def test_it_leaves_every_measure_open_for_an_untouched_form(client: Client) -> None:
+    # What a browser posts for a form nobody touched: nothing, so nothing "does not apply".
+    post_step(client, "enterprise", {}, go="results")
     page = client.get("/results/")
 
     results = page.context["results"]
-    assert (len(results.eligible), len(results.undetermined), len(results.ineligible)) == (
-        0,
-        15,
-        5,
-    )
+    assert (len(results.eligible), len(results.ineligible)) == (0, 0)
+    assert len(results.undetermined) == results.summary["undetermined"] > 0
     assert results.summary["total_amount"] == 0
-    assert (
-        results.questions[0]["url"] == "/profile/enterprise/#field-enterprise-registered_district"
-    )
+    assert results.ask[0]["url"] == "/profile/enterprise/?focus=registered_district&back=results"
 
 
 @pytest.mark.usefixtures("catalogue")
@@ -143,7 +137,10 @@ def test_it_shows_the_robotics_startup_its_money_in_english(client: Client) -> N
     undetermined = {card["slug"]: card for card in page.context["results"].undetermined}
     voucher = undetermined["talent-experience-voucher"]["missing"]
     assert [(m["label"], m["url"]) for m in voucher] == [
-        ("University student", "/en/profile/people/#field-people-0-is_student")
+        (
+            "University student",
+            "/en/profile/people/?focus=is_student&row=0&back=results",
+        )
     ]
 
 
@@ -153,7 +150,7 @@ def test_it_forgets_every_answer_when_the_founder_starts_over(client: Client) ->
     response = post_step(client, "review", go="restart")
 
     assert response["Location"] == "/profile/enterprise/"
-    assert draft(client)["enterprise"] == EnterpriseForm.defaults()  # only the pre-filled "no"s
+    assert draft(client)["enterprise"] == {}  # nothing pre-answered
 
 
 def test_it_reviews_the_answers_as_the_results_will_read_them(client: Client) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.urls import translate_url
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from policy_match.rules import FACTS, normalize_language
 
@@ -89,3 +90,45 @@ def fact_kind(field: Any) -> str:
     """The registry's kind of a form field's fact (sizes its input); "text" if not a fact."""
     fact = FACTS.get(field.name)
     return fact.kind.value if fact is not None else "text"
+
+
+@register.filter
+def listing(items: Any) -> str:
+    """Names joined as the page's language lists them: "甲、乙" or "A, B"."""
+    texts = [str(item) for item in items or []]
+    return ("、" if normalize_language(get_language()) == "zh-hans" else ", ").join(texts)
+
+
+@register.simple_tag
+def list_sep() -> str:
+    """The separator between items of an inline list in the page's language."""
+    return "、" if normalize_language(get_language()) == "zh-hans" else ", "
+
+
+@register.filter
+def get_line(records: Any, card: dict[str, Any]) -> Any:
+    """The application record of a results card (by its measure and subject), if any."""
+    if not records:
+        return None
+    return records.get((card["slug"], card["ref"] or ""))
+
+
+@register.filter
+def unit_text(unit: Any) -> str:
+    """A registry unit (a Text) in the page's language."""
+    return str(unit.get(get_language())) if unit else ""
+
+
+_STATUS = {"eligible": _("符合"), "ineligible": _("不符合"), "undetermined": _("待确定")}
+
+
+@register.filter
+def status_label(status: Any) -> str:
+    """A result status in words ("—" when there was no line: a subject added or removed)."""
+    return str(_STATUS.get(str(status), "—")) if status else "—"
+
+
+@register.simple_tag
+def colon() -> str:
+    """ "：" in Chinese, ": " in English (after a name that a text follows)."""
+    return "：" if normalize_language(get_language()) == "zh-hans" else ": "

@@ -32,7 +32,8 @@ Draft = dict[str, Any]
 
 
 def new_draft() -> Draft:
-    return {"name": "", "enterprise": EnterpriseForm.defaults(), "people": [], "loans": []}
+    """Nothing answered: a skipped question stays unknown (no registry default is filled in)."""
+    return {"name": "", "enterprise": {}, "people": [], "loans": []}
 
 
 def draft_get(request: HttpRequest) -> Draft | None:
@@ -100,10 +101,10 @@ def _int(value: str | None) -> int:
 
 
 def row_add(draft: Draft, step: str) -> int:
-    """Append a row with the registry's defaults; returns its index."""
+    """Append an empty row (nothing answered for it yet); returns its index."""
     rows = draft[step]
     if len(rows) < MAX_ROWS:
-        rows.append(FORMS[step].defaults())
+        rows.append({})
     return len(rows) - 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -14,13 +14,17 @@ from policies.models import CapScope, Category, PolicyVersion, SubjectType, Vers
 from policy_match.rules import parse, render_rule
 
 from ..forms import MeasureFilterForm
-from .present import manual_checks, source_link
+from .cards import manual_checks, source_link
 from .profile import language_of
+from .texts import shown
 
 
 def _published() -> QuerySet[PolicyVersion]:
+    """Each published measure once, by its current (latest) version."""
     return (
-        PolicyVersion.objects.filter(status=VersionStatus.PUBLISHED)
+        PolicyVersion.objects.filter(
+            status=VersionStatus.PUBLISHED, pk=F("policy__current_version")
+        )
         .select_related("policy")
         .order_by("policy__category", "policy__slug")
     )
@@ -48,6 +52,8 @@ def measure_list(request: HttpRequest) -> HttpResponse:
             versions = versions.filter(policy__category=form.cleaned_data["category"])
         if form.cleaned_data["subject"]:
             versions = versions.filter(policy__subject=form.cleaned_data["subject"])
+        if form.cleaned_data["jurisdiction"]:
+            versions = versions.filter(jurisdiction=form.cleaned_data["jurisdiction"])
     context = {"form": form, "versions": list(versions), "total": _published().count()}
     return render(request, "pages/measures.html", context)
 
@@ -61,8 +67,13 @@ def measure_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict[str, Any] = {
         "version": version,
         "criteria": _nested(render_rule(parse(version.rule), language)),
-        "sources": [source_link(s) for s in version.sources or [] if isinstance(s, dict)],
+        "sources": [source_link(s, language) for s in version.sources or [] if isinstance(s, dict)],
         "checks": manual_checks(version, language),
+        # Catalogue notes only in the page's language, without source refs (texts.py).
+        "notes": {
+            name: shown(getattr(version, name), language)
+            for name in ("summary", "amount_note", "value_note", "application_channel")
+        },
         "subject_label": dict(SubjectType.choices).get(version.policy.subject, ""),
         "cap_basis": _cap_basis(version, language),
     }

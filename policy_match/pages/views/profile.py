@@ -23,6 +23,7 @@ from enterprises.services import enterprise_save_for_owner
 from policy_match.rules import FACTS, format_value, normalize_language
 
 from ..forms import FactForm
+from .cards import subject_label
 from .draft import (
     SUBJECT_STEPS,
     CheckedDraft,
@@ -35,7 +36,6 @@ from .draft import (
     row_add,
     row_remove,
 )
-from .present import subject_label
 
 STEPS = (*SUBJECT_STEPS, "review")
 
@@ -86,6 +86,9 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
         context["review"] = _review(draft, checked, language_of(request))
         context["review_people"] = bool(draft["people"])
         context["signup_url"] = reverse("pages:signup")
+    _focus(request, context.get("forms", []))
+    # Opened from the results ("answer to find out"): a button saves and goes straight back.
+    context["back_to_results"] = request.GET.get("back") == "results"
     context["errors"] = [
         (form, name, error)
         for form in context.get("forms", [])
@@ -93,6 +96,20 @@ def profile_step(request: HttpRequest, step: str) -> HttpResponse:
         for error in errors
     ]
     return render(request, f"pages/profile_{_template(step)}.html", context)
+
+
+def _focus(request: HttpRequest, forms: list[FactForm]) -> None:
+    """?focus=<fact>&row=<n>: that field gets autofocus, so a link from the results opens the
+    question ready to answer, with or without JavaScript."""
+    name = request.GET.get("focus", "")
+    try:
+        row = int(request.GET.get("row", "0"))
+    except ValueError:
+        return
+    if not name or not 0 <= row < len(forms) or name not in forms[row].fields:
+        return
+    widget = forms[row].fields[name].widget
+    widget.attrs = {**widget.attrs, "autofocus": True}
 
 
 def _template(step: str) -> str:
@@ -156,7 +173,12 @@ def _results(request: HttpRequest, draft: Draft) -> HttpResponse:
     draft = {**draft, "submitted": True}
     draft_save(request, draft)
     if request.user.is_authenticated:
-        enterprise_save_for_owner(owner=request.user, profile=checked.profile, name=draft["name"])
+        enterprise_save_for_owner(
+            owner=request.user,
+            profile=checked.profile,
+            name=draft["name"],
+            language=language_of(request),
+        )
     return redirect("pages:results")
 
 

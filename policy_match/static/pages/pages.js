@@ -10,10 +10,11 @@
     });
   });
 
-  // Open collapsed sections for printing, and close them again afterwards.
+  // Open the sections marked for paper while printing, and close them again afterwards (the
+  // results fold the rest on paper too: print.css).
   var opened = [];
   window.addEventListener("beforeprint", function () {
-    document.querySelectorAll("details:not([open])").forEach(function (details) {
+    document.querySelectorAll("details[data-print-open]:not([open])").forEach(function (details) {
       details.open = true;
       opened.push(details);
     });
