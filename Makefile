@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.install-stamp
 
-.PHONY: install run test lint typecheck pytest browser messages migrate clean
+.PHONY: install run test lint typecheck pytest browser messages migrate clean bench wrk
 
 install: $(STAMP)
 
@@ -34,6 +34,20 @@ browser:
 	  echo "chromium or a CJK font not found: installing Debian's chromium and fonts-noto-cjk (needs root and apt)"; \
 	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || \
 	  { echo "ERROR: could not install them. Run: sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; }; }
+
+# wrk (Debian) loads the API from a second process; without it the benchmark falls back to its
+# own Python client, which shares the cores with the server (its figures are marked so).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "wrk not found: installing Debian's wrk (needs root and apt)"; \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
+	  { echo "ERROR: could not install it. Run: sudo apt-get install -y wrk"; exit 1; }; }
+
+# The figures of design §10 and §15 on a scratch database (PostgreSQL + Redis when DATABASE_URL
+# and CELERY_BROKER_URL are set): BENCH_ENTERPRISES=600000 for the district's scale.
+BENCH_ENTERPRISES ?= 100000
+bench: install wrk
+	$(MANAGE) benchmark --enterprises $(BENCH_ENTERPRISES)
 
 lint: install
 	$(BIN)/ruff check .

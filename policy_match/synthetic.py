@@ -1,5 +1,7 @@
 """Synthetic enterprises for the benchmark and load tests: realistic mixes of known and unknown
-facts, with people and loans, inserted in bulk (no model save() per row)."""
+facts, with people and loans, inserted in bulk (no model save() per row): by COPY on
+PostgreSQL (600,000 enterprises in about a minute, design §15), by bulk_create elsewhere.
+Rows are made and written a batch at a time, so memory stays flat however many there are."""
 
 from __future__ import annotations
 
@@ -29,21 +31,60 @@ def synthetic_enterprises(*, count: int, seed: int = 2026, batch_size: int = 500
     rng = random.Random(seed)
     start = date(2015, 1, 1)
     made = 0
+    copy = connection.vendor == "postgresql"
     while made < count:
         size = min(batch_size, count - made)
         enterprises = [_enterprise(rng, made + i, start) for i in range(size)]
-        created = Enterprise.objects.bulk_create(enterprises)
+        created = (
+            _copy_enterprises(enterprises) if copy else Enterprise.objects.bulk_create(enterprises)
+        )
         people, loans = [], []
         for enterprise in created:
             for n in range(rng.choice([0, 1, 1, 2, 2])):
                 people.append(_person(rng, enterprise.pk, n))
             for n in range(rng.choice([0, 0, 1, 1, 2])):
                 loans.append(_loan(rng, enterprise.pk, n))
-        Person.objects.bulk_create(people)
-        Loan.objects.bulk_create(loans)
+        if copy:
+            _copy(Person, people)
+            _copy(Loan, loans)
+        else:
+            Person.objects.bulk_create(people)
+            Loan.objects.bulk_create(loans)
         made += size
     analyze(Enterprise, Person, Loan)
     return made
+
+
+def _copy_enterprises(enterprises: list[Enterprise]) -> list[Enterprise]:
+    """COPY with ids taken from the table's own sequence (people and loans need them)."""
+    table = Enterprise._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(enterprises)],
+        )
+        for enterprise, (pk,) in zip(enterprises, cursor.fetchall(), strict=True):
+            enterprise.pk = pk
+    _copy(Enterprise, enterprises, with_id=True)
+    return enterprises
+
+
+def _copy(model: Any, objects: list[Any], *, with_id: bool = False) -> None:
+    """COPY `objects` into `model`'s table: every concrete column, as save() would prepare
+    it (auto_now dates, defaults), without a save() per row."""
+    if not objects:
+        return
+    fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for obj in objects:
+            copy.write_row(
+                [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+            )
 
 
 def analyze(*models: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from .measures import PROFILE
 
 REPO = Path(__file__).resolve().parents[2]
 MATCH_PATH = "/api/v1/match/"
+BATCH_PATH = "/api/v1/match/batch/"
 FLOOR_PATH = "/api/v1/partner/"  # the key's own partner: authentication and nothing else
 
 
@@ -28,7 +30,11 @@ FLOOR_PATH = "/api/v1/partner/"  # the key's own partner: authentication and not
 class ApiFigures:
     match: LoadResult
     floor: LoadResult
+    healthz: LoadResult  # Django's /healthz: the framework with no view work
+    hello: LoadResult  # a bare WSGI app under the same gunicorn: the platform
+    batch_profiles_per_s: float  # POST /match/batch/ with BATCH profiles
     worker_rss_mb: float
+    load_generator: str  # "wrk", or "python" (our own client, sharing the cores)
 
 
 def _free_port() -> int:
@@ -50,7 +56,9 @@ def _children(pid: int) -> list[int]:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 2) -> Iterator[tuple[str, subprocess.Popen]]:
+def gunicorn(
+    database_url: str, workers: int = 2, app: str = "config.wsgi"
+) -> Iterator[tuple[str, subprocess.Popen]]:
     port = _free_port()
     env = {
         **os.environ,
@@ -63,7 +71,7 @@ def gunicorn(database_url: str, workers: int = 2) -> Iterator[tuple[str, subproc
         "GUNICORN_WORKERS": str(workers),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "config.wsgi",
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", app,
          "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning"],
         # Not a pipe: nobody reads it during the load, and a full pipe would block gunicorn.
@@ -73,7 +81,7 @@ def gunicorn(database_url: str, workers: int = 2) -> Iterator[tuple[str, subproc
     try:
         for _ in range(150):
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)  # hello answers any path
                 break
             except OSError:
                 time.sleep(0.1)
@@ -89,18 +97,33 @@ def gunicorn(database_url: str, workers: int = 2) -> Iterator[tuple[str, subproc
             process.wait()
 
 
+BATCH = 50  # profiles per batch request
+
+
 def api_figures(database_url: str, *, seconds: int = 10, concurrency: int = 16) -> ApiFigures:
     partner, _ = Partner.objects.get_or_create(name="benchmark")
     _, key = PartnerAPIKey.objects.create_key(name="benchmark", partner=partner)
     headers = {"Authorization": f"Api-Key {key}", "Accept-Language": "en"}
     body = json.dumps({"as_of": "2026-11-23", **PROFILE})
+    profiles = [{"ref": f"b{i}", **PROFILE} for i in range(BATCH)]
+    batch = json.dumps({"as_of": "2026-11-23", "profiles": profiles})
+
+    def load(url: str, body: str | None = None, connections: int = concurrency) -> LoadResult:
+        method = "GET" if body is None else "POST"
+        return run_load(url=url, seconds=seconds, concurrency=connections, method=method,
+                        body=body, headers=headers)  # fmt: skip
+
     with gunicorn(database_url) as (base, process):
         for path, method, data in ((MATCH_PATH, "POST", body), (FLOOR_PATH, "GET", None)):
             run_load(url=base + path, seconds=1, concurrency=2, method=method, body=data,
                      headers=headers)  # fmt: skip  # warm-up: every worker compiles the catalogue
-        match = run_load(url=base + MATCH_PATH, seconds=seconds, concurrency=concurrency,
-                         method="POST", body=body, headers=headers)  # fmt: skip
-        floor = run_load(url=base + FLOOR_PATH, seconds=seconds, concurrency=concurrency,
-                         headers=headers)  # fmt: skip
+        match = load(base + MATCH_PATH, body)
+        floor = load(base + FLOOR_PATH)
+        healthz = load(base + "/healthz")
+        # Batches take longer each: fewer connections keep the workers busy without queueing.
+        batched = load(base + BATCH_PATH, batch, connections=4)
         rss = max((_rss_mb(pid) for pid in _children(process.pid)), default=0.0)
-    return ApiFigures(match, floor, rss)
+    with gunicorn(database_url, app="policy_match.benchmark.hello:app") as (base, _process):
+        hello = load(base + "/")
+    generator = "wrk" if shutil.which("wrk") else "python"
+    return ApiFigures(match, floor, healthz, hello, batched.rps * BATCH, rss, generator)
