@@ -48,8 +48,11 @@ def _key(line: Line) -> tuple[Any, ...] | None:
     return key
 
 
-def cached_unlock(line: Line) -> Unlock | None:
-    key = _key(line)
+_NO_KEY: tuple[Any, ...] = ()
+
+
+def cached_unlock(line: Line, key: tuple[Any, ...] | None = _NO_KEY) -> Unlock | None:
+    key = _key(line) if key is _NO_KEY else key
     hit = _UNLOCKS.get(key) if key is not None else None
     if hit is not None and hit[0] is line.policy:
         return hit[1]
@@ -61,8 +64,9 @@ def cached_unlock(line: Line) -> Unlock | None:
     return found
 
 
-def _cached_extras(line: Line, found: Unlock | None, language: str, as_of: date) -> dict[str, Any]:
-    key = _key(line)
+def _cached_extras(
+    line: Line, found: Unlock | None, language: str, as_of: date, key: tuple[Any, ...] | None
+) -> dict[str, Any]:
     full = None if key is None else (*key, language, as_of)
     hit = _EXTRAS.get(full) if full is not None else None
     if hit is not None and hit[0] is line.policy:
@@ -221,13 +225,23 @@ def ask_next(report: MatchReport, language: str) -> list[dict[str, Any]]:
         for name in line.missing():
             own = FACTS[name].subject is not Subject.ENTERPRISE
             decides[(name, line.ref if own else None)].append(line)
+    # Several questions often decide the same lines (hukou city, district and date): their
+    # money is worked out once.
+    gains: dict[tuple[int, ...], str] = {}
+
+    def gain(lines: list[Line]) -> str:
+        key = tuple(map(id, lines))
+        if key not in gains:
+            gains[key] = str(_gain(report, [_as_eligible(line, line.amount) for line in lines]))
+        return gains[key]
+
     asked = [
         {
             "fact": name,
             "ref": ref,
             "label": FACTS[name].label.get(language),
             "decides": sorted({line.policy.slug for line in lines}),
-            "amount": str(_gain(report, [_as_eligible(line, line.amount) for line in lines])),
+            "amount": gain(lines),
         }
         for (name, ref), lines in decides.items()
     ]
@@ -249,15 +263,16 @@ def advised_json(report: MatchReport, language: str = "zh-hans") -> dict[str, An
     """The design §7 response with the advice of §12, every string in `language`."""
     language = normalize_language(language)
     body = report.to_json(language)
-    unlocks = {index: cached_unlock(line) for index, line in enumerate(report.lines)}
+    keys = [_key(line) for line in report.lines]  # once per line: both caches use it
+    unlocks = {index: cached_unlock(line, keys[index]) for index, line in enumerate(report.lines)}
     by_key = {
-        (line.policy.slug, line.ref): (line, unlocks[index])
+        (line.policy.slug, line.ref): (line, unlocks[index], keys[index])
         for index, line in enumerate(report.lines)
     }
     results = []
     for result in body["results"]:
-        line, found = by_key[(result["policy"], result["subject"]["ref"])]
-        results.append({**result, **_cached_extras(line, found, language, report.as_of)})
+        line, found, key = by_key[(result["policy"], result["subject"]["ref"])]
+        results.append({**result, **_cached_extras(line, found, language, report.as_of, key)})
     body["results"] = results
     body["summary"] = {
         **body["summary"],
