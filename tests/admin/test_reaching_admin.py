@@ -54,7 +54,11 @@ def _policy_id(slug: str) -> int:
 
 
 def _form(enterprise: Enterprise, **values: str) -> dict[str, str]:
-    data = {"enterprise": str(enterprise.pk), "policy": str(_policy_id(MASTER)), "subject_ref": "p1"}
+    data = {
+        "enterprise": str(enterprise.pk),
+        "policy": str(_policy_id(MASTER)),
+        "subject_ref": "p1",
+    }
     return {**data, **values}
 
 
