@@ -44,9 +44,7 @@ def test_each_profile_is_answered_in_order_as_match_answers_it(
         assert item["match"] == _match(api_client, {"as_of": "2026-11-23", **profile})
 
 
-def test_a_refused_profile_does_not_fail_the_others(
-    catalogue: None, api_client: APIClient
-) -> None:
+def test_a_refused_profile_does_not_fail_the_others(catalogue: None, api_client: APIClient) -> None:
     bad = {"ref": "bad", "enterprise": {"registered_on": "2024-13-01"}, "as_of": "2026-01-01"}
     body = {"profiles": [{"ref": "good", **FUTIAN}, bad]}
 
