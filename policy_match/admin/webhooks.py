@@ -84,7 +84,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         # An endpoint stays its partner's: another partner's is another endpoint.
         return (*self.readonly_fields, "partner") if obj is not None else self.readonly_fields
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = ["partner", "url", "event_types", "description"]
         return [*fields, "is_active", *self.readonly_fields] if obj is not None else fields
 
