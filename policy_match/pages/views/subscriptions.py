@@ -9,6 +9,9 @@ POST is exempt from CSRF: RFC 8058's one-click POST comes from the mail client, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -71,24 +74,35 @@ def sent(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _by_token(
+    request: HttpRequest, token: str, ask: str, done: str, act: Callable[..., Any]
+) -> HttpResponse:
+    """GET: the page with the button (`ask`); POST: do it, and say so (`done`), or 404."""
+    if request.method == "GET":
+        return render(request, ask, {"token": token})
+    subscription = act(token=token, now=timezone.now())
+    context = {"subscription": subscription, "done": subscription is not None}
+    return render(request, done, context, status=200 if subscription else 404)
+
+
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    if request.method == "GET":
-        return render(request, "pages/subscription_confirm.html", {"token": token})
-    subscription = subscription_confirm(token=token, now=timezone.now())
-    context = {"subscription": subscription, "done": subscription is not None}
-    return render(
-        request, "pages/subscription_confirmed.html", context, status=200 if subscription else 404
+    return _by_token(
+        request,
+        token,
+        "pages/subscription_confirm.html",
+        "pages/subscription_confirmed.html",
+        subscription_confirm,
     )
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def end(request: HttpRequest, token: str) -> HttpResponse:
-    if request.method == "GET":
-        return render(request, "pages/subscription_end.html", {"token": token})
-    subscription = subscription_end(token=token, now=timezone.now())
-    context = {"subscription": subscription, "done": subscription is not None}
-    return render(
-        request, "pages/subscription_ended.html", context, status=200 if subscription else 404
+    return _by_token(
+        request,
+        token,
+        "pages/subscription_end.html",
+        "pages/subscription_ended.html",
+        subscription_end,
     )
