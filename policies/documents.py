@@ -423,7 +423,8 @@ def _ordered(data: Any, order: tuple[str, ...]) -> Any:
 
 def to_document(version: PolicyVersion) -> dict[str, Any]:
     """The canonical document of a version (what dump_catalogue writes)."""
-    assumptions = version.assumptions or {}
+    # Notes {zh-hans, en} in the files' order: jsonb on PostgreSQL sorts keys its own way.
+    assumptions = _ordered(version.assumptions or {}, ("zh-hans", "en"))
     status = {"draft": "draft", "retired": "retired"}.get(version.status, "published")
     return {
         "slug": version.policy.slug,
