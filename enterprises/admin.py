@@ -20,6 +20,7 @@ from policy_match.admin.enterprise import (
     matches_table,
     opportunities_table,
 )
+from policy_match.admin.paginator import ScaledListMixin
 from policy_match.models import Match, MatchStatus
 from policy_match.rules import Subject, facts_for
 from policy_match.tasks import rematch_enterprise as rematch_enterprise_task
@@ -38,7 +39,7 @@ class LoanInline(admin.StackedInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin):
+class EnterpriseAdmin(ScaledListMixin, SimpleHistoryAdmin):
     list_display = (
         "name",
         "credit_code",
@@ -122,7 +123,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(ScaledListMixin, admin.ModelAdmin):
     list_display = ("name", "contact_email", "is_active", "enterprise_count", "created_at")
     search_fields = ("name",)
 
@@ -144,11 +145,61 @@ if admin.site.is_registered(APIKey):
 class PartnerAPIKeyAdmin(APIKeyModelAdmin):
     """Create (the key is shown once, in a message) and revoke partner API keys."""
 
-    # The library types these as fixed-length tuples; ours are longer.
-    list_display = (*APIKeyModelAdmin.list_display, "partner")  # type: ignore[assignment]
+    # The library types these as fixed-length tuples; ours are longer. Its labels are English
+    # only (it ships no Chinese), so every label and help text staff read is ours.
+    list_display = (
+        "key_prefix", "key_name", "partner", "key_created", "key_expiry", "key_revoked",
+    )  # fmt: skip
     list_filter = ("partner", "revoked", "created")  # type: ignore[assignment]
     search_fields = ("name", "prefix", "partner__name")  # type: ignore[assignment]
     list_select_related = ("partner",)
+    _LABELS: dict[str, tuple[Any, Any]] = {
+        "name": (
+            gettext_lazy("名称"),
+            gettext_lazy("用于区分同一合作方的多个密钥，如“生产环境”。"),
+        ),
+        "expiry_date": (
+            gettext_lazy("到期时间"),
+            gettext_lazy("留空表示永不过期；过期后密钥失效。"),
+        ),
+        "revoked": (gettext_lazy("已吊销"), gettext_lazy("勾选后此密钥立即失效，且不能恢复。")),
+        "partner": (gettext_lazy("合作方"), ""),
+    }
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self._LABELS:
+            label, help_text = self._LABELS[db_field.name]
+            field.label, field.help_text = str(label), str(help_text)
+        return field
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return tuple("key_prefix" if name == "prefix" else name for name in fields)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = [name for name in super().get_fields(request, obj) if name != "prefix"]
+        return ["key_prefix", *[n for n in fields if n != "key_prefix"]] if obj else fields
+
+    @admin.display(description=gettext_lazy("前缀"), ordering="prefix")
+    def key_prefix(self, obj: PartnerAPIKey) -> str:
+        return obj.prefix or "—"
+
+    @admin.display(description=gettext_lazy("名称"), ordering="name")
+    def key_name(self, obj: PartnerAPIKey) -> str:
+        return obj.name
+
+    @admin.display(description=gettext_lazy("创建时间"), ordering="created")
+    def key_created(self, obj: PartnerAPIKey) -> Any:
+        return obj.created
+
+    @admin.display(description=gettext_lazy("到期时间"), ordering="expiry_date")
+    def key_expiry(self, obj: PartnerAPIKey) -> Any:
+        return obj.expiry_date or "—"
+
+    @admin.display(description=gettext_lazy("已吊销"), boolean=True, ordering="revoked")
+    def key_revoked(self, obj: PartnerAPIKey) -> bool:
+        return bool(obj.revoked)
 
     def save_model(
         self, request: HttpRequest, obj: AbstractAPIKey, form: Any = None, change: bool = False

@@ -19,11 +19,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from policy_match.rules import RuleError, parse, parse_formula
+from policy_match.rules import RuleError, Subject, parse, parse_formula
 
 from . import yaml_safe
 from .catalogue import dump_yaml
 from .documents import to_document, validate
+from .editor_forms import FormulaNumbersField, RuleEditorField, SourcesField
+from .editor_merge import EditorMergeMixin
 from .models import PolicyVersion
 
 CODE_STYLE = (
@@ -165,7 +167,7 @@ def field_for_path(path: str) -> str | None:
     return _PATH_FIELDS[best] if best else None
 
 
-class PolicyVersionForm(forms.ModelForm):
+class PolicyVersionForm(EditorMergeMixin, forms.ModelForm):
     """A draft version; invalid rules, formulas, caps or dates never reach the database."""
 
     rule = StructuredField(
@@ -209,6 +211,12 @@ class PolicyVersionForm(forms.ModelForm):
         max_length=200,
         assume_scheme="https",
     )
+    # The structured editor: the same draft as the YAML fields, which stay as an advanced view.
+    # `editor_base` holds what both showed, so a save knows which of the two was changed.
+    rule_editor = RuleEditorField(label=_("申报条件"), required=False)
+    formula_numbers = FormulaNumbersField(label=_("公式中的数"), required=False)
+    sources_rows = SourcesField(label=_("来源"), required=False)
+    editor_base = forms.CharField(widget=forms.HiddenInput, required=False)
     assumptions = StructuredField(
         label=PolicyVersion._meta.get_field("assumptions").verbose_name,
         required=False,
@@ -256,15 +264,38 @@ class PolicyVersionForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        given = kwargs.get("initial") or {}  # a re-arranged editor shows what was posted
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # The canonical key order of the catalogue (jsonb does not keep the typed order).
-            doc = to_document(self.instance)
-            self.initial["rule"] = doc["rule"]
-            self.initial["formula"] = doc["benefit"]["formula"]
-            self.initial["sources"] = doc["sources"]
-            self.initial["manual_checks"] = doc["manual_checks"]
-            self.initial["documents"] = doc["documents"] or []
+        self.from_editor: set[str] = set()
+        self.source_rows: list[int] = []
+        if not self.instance.pk:
+            return
+        # The canonical key order of the catalogue (jsonb does not keep the typed order).
+        doc = to_document(self.instance)
+        shown = {
+            "rule": doc["rule"],
+            "formula": doc["benefit"]["formula"],
+            "sources": doc["sources"],
+            "manual_checks": doc["manual_checks"],
+            "documents": doc["documents"] or [],
+            "rule_editor": doc["rule"],
+            "formula_numbers": None,
+            "sources_rows": doc["sources"],
+            "editor_base": json.dumps(
+                {
+                    "rule": doc["rule"],
+                    "formula": doc["benefit"]["formula"],
+                    "sources": doc["sources"],
+                },
+                ensure_ascii=False,
+                default=str,
+            ),
+        }
+        for name, value in shown.items():
+            if name not in given:
+                self.initial[name] = value
+        self.fields["rule_editor"].widget.subject = Subject(self.instance.policy.subject)
+        self.fields["formula_numbers"].widget.formula = self.base().get("formula")
 
     def clean_rule(self) -> Any:
         rule = self.cleaned_data["rule"]
@@ -298,17 +329,20 @@ class PolicyVersionForm(forms.ModelForm):
         cleaned = super().clean() or {}
         if self.errors:
             return cleaned  # the whole-document check needs every field's value
+        self._apply_editor(cleaned)
+        if self.errors:
+            return cleaned
         candidate = copy.copy(self.instance)
         for name, value in cleaned.items():
             setattr(candidate, name, value)
         try:
             validate(to_document(candidate))
         except RuleError as exc:
-            self.add_error(self._error_field(exc.path, cleaned), _rule_error(exc))
+            self.add_error(self._error_field(exc, cleaned), _rule_error(exc))
         return cleaned
 
-    def _error_field(self, path: str, cleaned: dict[str, Any]) -> str | None:
-        field = field_for_path(path)
+    def _error_field(self, exc: RuleError, cleaned: dict[str, Any]) -> str | None:
+        field = self._editor_field(field_for_path(exc.path), exc)
         if field in TRANSLATED:
             # A bilingual text fails when one language is empty: point at that one.
             empty = [

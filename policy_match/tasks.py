@@ -135,10 +135,14 @@ def digest_daily() -> int:
 
 @shared_task
 def takeup_refresh(policy_ids: list[int] | None = None) -> int:
-    """Recompute take-up figures (of these measures, or all: beat, every 15 minutes)."""
+    """Recompute take-up figures (of these measures, or all: beat, every 15 minutes) and the
+    admin dashboard's figures, which a large database never aggregates on the page."""
+    from .dashboard_stats import dashboard_stats_refresh
     from .takeup import takeup_refresh as refresh
 
-    return refresh(policy_ids=policy_ids)
+    written = refresh(policy_ids=policy_ids)
+    dashboard_stats_refresh()
+    return written
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)

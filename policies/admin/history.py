@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from ..catalogue import dump_yaml
 from ..documents import to_document
 from ..models import Policy, PolicyVersion, VersionStatus
-from .common import page_context, rule_sentences
+from ..version_sentences import field_changes, rule_changes, shown
+from .common import language, page_context, rule_sentences
 
 AUDIT_LIMIT = 40
 # Fields whose change is bookkeeping, not content: left out of the audit list.
@@ -81,6 +82,8 @@ def version_diff(old: PolicyVersion, new: PolicyVersion) -> dict[str, Any]:
     kinds = {"+": "add", "-": "del", "@": "hunk"}
     return {
         "changes": changes,
+        "rule_changes": rule_changes(before["rule"], after["rule"]),
+        "field_changes": field_changes(flat_before, flat_after),
         "lines": [(kinds.get(line[:1], "same"), line) for line in lines],
     }
 
@@ -96,6 +99,24 @@ def _shown(field: Any, value: Any, versions: dict[int, str]) -> str:
     if field.is_relation and value is not None:
         return str(field.related_model._default_manager.filter(pk=value).first() or value)
     return _short(value)
+
+
+def _readable(field: Any, old: Any, new: Any, versions: dict[int, str]) -> list[dict[str, Any]]:
+    """One recorded change as staff read it: a rule as its changed sentences, structured
+    fields in words, nothing when both sides read the same."""
+    if field.name == "rule":
+        return [
+            {"field": field.verbose_name, "old": c["old"] or "—", "new": c["new"] or "—"}
+            for c in rule_changes(old, new)
+        ]
+    if field.get_internal_type() == "JSONField":
+        path = "benefit.formula" if field.name == "formula" else field.name
+        was, now = shown(path, old, language()), shown(path, new, language())
+    else:
+        was, now = _shown(field, old, versions), _shown(field, new, versions)
+    if was == now:
+        return []
+    return [{"field": field.verbose_name, "old": was, "new": now}]
 
 
 def audit_trail(policy: Policy) -> list[dict[str, Any]]:
@@ -119,13 +140,7 @@ def audit_trail(policy: Policy) -> list[dict[str, Any]]:
                 if change.field in _QUIET:
                     continue
                 field = record.instance._meta.get_field(change.field)
-                changes.append(
-                    {
-                        "field": field.verbose_name,
-                        "old": _shown(field, change.old, versions),
-                        "new": _shown(field, change.new, versions),
-                    }
-                )
+                changes.extend(_readable(field, change.old, change.new, versions))
         is_version = isinstance(record.instance, PolicyVersion)
         trail.append(
             {

@@ -41,9 +41,14 @@ _FIRST_UNIT = {
 
 class PolicyVersionInline(admin.TabularInline):
     model = PolicyVersion
-    fields = ("number", "status", "name", "cap", "valid_from", "valid_to", "published_at")
+    fields = ("number", "status", "name", "cap_yuan", "valid_from", "valid_to", "published_at")
     readonly_fields = fields
     extra = 0
+
+    @admin.display(description=PolicyVersion._meta.get_field("cap").verbose_name)
+    def cap_yuan(self, obj: PolicyVersion) -> str:
+        return "—" if obj.cap is None else f"{obj.cap:,.2f}"
+
     can_delete = False
     show_change_link = True
     verbose_name_plural = gettext_lazy("全部版本")

@@ -24,11 +24,13 @@ from policy_match.preview import preview_policy_change
 from policy_match.rules import RuleError
 
 from ..documents import content_hash, to_document
+from ..editor_forms import ACTION
 from ..forms import PolicyVersionForm
 from ..models import PolicyVersion, VersionStatus
 from ..services import can_publish, policy_publish
 from ..versions import VersionOverlap
 from .common import code_block, language, page_context, sentences_block
+from .editor import fragment_view, rearranged_view
 
 STRUCTURED = ("rule", "formula", "sources", "manual_checks", "assumptions", "documents")
 
@@ -93,7 +95,14 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
                     ],
                 },
             ),
-            (gettext_lazy("申报条件"), {"fields": [code("rule"), "rule_sentences"]}),
+            (
+                gettext_lazy("申报条件"),
+                {
+                    "fields": ["rule_editor", "editor_base"]
+                    if editable
+                    else ["rule_yaml", "rule_sentences"]
+                },
+            ),
             (
                 gettext_lazy("扶持内容"),
                 {
@@ -102,7 +111,7 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
                         ("benefit_kind", "unit"),
                         ("award", "amount_kind"),
                         ("cap", "cap_scope", "cap_per"),
-                        code("formula"),
+                        "formula_numbers" if editable else "formula_yaml",
                         "estimated_value",
                         _pair("value_note"),
                         _pair("amount_note"),
@@ -129,7 +138,7 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
                 {
                     "classes": ["collapse"],
                     "fields": [
-                        code("sources"),
+                        "sources_rows" if editable else "sources_yaml",
                         "confidence",
                         _pair("confidence_note"),
                         code("manual_checks"),
@@ -137,6 +146,18 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
                         _pair("notes"),
                     ],
                 },
+            ),
+            *(
+                [
+                    (
+                        gettext_lazy(
+                            "YAML（高级：与上面的表格是同一份草稿，改了这里就以这里为准）"
+                        ),
+                        {"classes": ["collapse"], "fields": ["rule", "formula", "sources"]},
+                    )
+                ]
+                if editable
+                else []
             ),
             (
                 gettext_lazy("版本记录"),
@@ -218,8 +239,25 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # An editor button (add / remove a row): drawn again, saved nowhere.
+        if request.method == "POST" and object_id and ACTION in request.POST:
+            return rearranged_view(self, request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_urls(self) -> list[URLPattern]:
         own = [
+            path(
+                "<path:object_id>/rule-editor/",
+                self.admin_site.admin_view(self.rule_editor_view),
+                name="policies_policyversion_rule_editor",
+            ),
             path(
                 "<int:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
@@ -232,6 +270,9 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
             ),
         ]
         return own + super().get_urls()
+
+    def rule_editor_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return fragment_view(self, request, object_id)
 
     def _version(self, request: HttpRequest, object_id: int) -> PolicyVersion:
         version = get_object_or_404(self.get_queryset(request), pk=object_id)

@@ -26,6 +26,7 @@ from ..applications import ApplicationError, application_line, application_save
 from ..models import Application, TakeUp
 from ..takeup import takeup_refresh
 from .matches import ReadOnlyAdmin
+from .paginator import ScaledListMixin
 
 VALUES = ("applied_on", "awarded_amount", "paid_amount", "paid_on", "reason")
 FIELD_OF = {"subject": "subject_ref"}  # the use-case names fields as the API does
@@ -81,7 +82,7 @@ class ApplicationForm(forms.ModelForm):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(ScaledListMixin, SimpleHistoryAdmin):
     form = ApplicationForm
     list_display = (
         "enterprise",

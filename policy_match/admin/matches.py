@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from policies.benefit_editor import formula_text
 from policy_match.rules import FACTS, normalize_language
 
 from ..models import Match, MatchChange, RematchRun
@@ -23,6 +24,7 @@ from ..records import record_report
 from ..rematch import rematch_progress
 from ..selectors import match_changes
 from .dashboard import dashboard
+from .paginator import ScaledListMixin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,7 +39,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Match)
-class MatchAdmin(ReadOnlyAdmin):
+class MatchAdmin(ScaledListMixin, ReadOnlyAdmin):
     list_display = (
         "enterprise",
         "policy",
@@ -51,8 +53,16 @@ class MatchAdmin(ReadOnlyAdmin):
     list_filter = ("status", "subject_type", "policy")
     search_fields = ("enterprise__name", "enterprise__credit_code", "policy__slug")
     list_select_related = ("enterprise", "policy")
-    exclude = ("trace", "missing", "inputs")
-    readonly_fields = ("missing_labels", "decision_record")
+    exclude = ("trace", "missing", "inputs", "amount")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Match]:
+        return super().get_queryset(request).select_related("enterprise", "policy", "version")
+
+    readonly_fields = ("amount_yuan", "missing_labels", "decision_record")
+
+    @admin.display(description=gettext_lazy("金额（元）"), ordering="amount")
+    def amount_yuan(self, obj: Match) -> str:
+        return "—" if obj.amount is None else f"{obj.amount:,.2f}"
 
     @admin.display(description=gettext_lazy("判断依据与变化记录"))
     def decision_record(self, obj: Match) -> SafeString:
@@ -60,6 +70,9 @@ class MatchAdmin(ReadOnlyAdmin):
         language = normalize_language(get_language())
         record = record_report(match=obj, language=language)
         record["status_label"] = obj.get_status_display()
+        if obj.version.formula is not None:
+            record["formula_text"] = formula_text(obj.version.formula, language, markers=False)
+        record["version_id"] = obj.version_id
         changes = match_changes(enterprise=obj.enterprise, policy_id=obj.policy_id).filter(
             subject_id=obj.subject_id
         )[:50]
@@ -100,7 +113,7 @@ class MatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MatchChange)
-class MatchChangeAdmin(ReadOnlyAdmin):
+class MatchChangeAdmin(ScaledListMixin, ReadOnlyAdmin):
     list_display = (
         "at",
         "enterprise",
@@ -112,14 +125,14 @@ class MatchChangeAdmin(ReadOnlyAdmin):
         "to_amount",
         "cause",
     )
-    list_filter = ("cause", "to_status", "policy")
+    # No date_hierarchy: its year links are a DISTINCT over every event (a scan at scale).
+    list_filter = ("cause", "to_status", "policy", "at")
     search_fields = ("enterprise__name", "enterprise__credit_code", "policy__slug")
     list_select_related = ("enterprise", "policy")
-    date_hierarchy = "at"
 
 
 @admin.register(RematchRun)
-class RematchRunAdmin(ReadOnlyAdmin):
+class RematchRunAdmin(ScaledListMixin, ReadOnlyAdmin):
     list_display = (
         "policy",
         "version",

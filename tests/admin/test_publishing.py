@@ -39,6 +39,8 @@ def _names(ids: Any) -> set[str]:
 def test_it_previews_who_gains_loses_and_changes_amount(
     edited: PolicyVersion, editor: Client
 ) -> None:
+    stored = Match.objects.count()
+
     response = editor.get(f"/admin/policies/policyversion/{edited.pk}/preview/?as_of=2026-11-23")
 
     preview = response.context["preview"]
@@ -52,8 +54,10 @@ def test_it_previews_who_gains_loses_and_changes_amount(
         Decimal("20000000.00"),
         Decimal("40000000.00"),
     )
-    assert "20000000.00 → 40000000.00" in response.content.decode()  # zh-hans: no grouping
-    assert not Match.objects.exists()  # a preview saves nothing
+    page = response.content.decode()
+    assert "20,000,000.00 → 40,000,000.00" in page  # separators in either language
+    assert "91440300MA5GLXJQRJ" in page  # enterprises named with their credit code
+    assert Match.objects.count() == stored  # a preview saves nothing
 
 
 def test_it_refuses_to_publish_for_an_editor(edited: PolicyVersion, editor: Client) -> None:

@@ -100,7 +100,7 @@ def test_it_writes_the_same_matches_as_matching_each_demo_enterprise(
     catalogue: None, seeds_dir: Path, settings: Any
 ) -> None:
     settings.REMATCH_CHUNK_SIZE = 4  # several chunks over the 11 demo enterprises
-    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"))
+    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"), "--no-match")
     for enterprise in Enterprise.objects.all():
         match_enterprise(enterprise=enterprise, as_of=AS_OF)
     one_by_one, created = _stored(), _events()
@@ -149,7 +149,7 @@ def test_it_agrees_with_one_by_one_matching_on_random_enterprises(
 
 
 def test_it_runs_a_chunk_twice_without_changing_anything(catalogue: None, seeds_dir: Path) -> None:
-    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"))
+    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"), "--no-match")
     run = _rematch(Policy.objects.get(slug="talent-living-subsidy-master"))
     first = _stored()
     chunk = run.chunks.get()
@@ -162,7 +162,7 @@ def test_it_runs_a_chunk_twice_without_changing_anything(catalogue: None, seeds_
 
 
 def test_it_removes_the_matches_of_a_person_who_left(catalogue: None, seeds_dir: Path) -> None:
-    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"))
+    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"), "--no-match")
     policy = Policy.objects.get(slug="talent-living-subsidy-master")
     _rematch(policy)
     person = Person.objects.filter(enterprise__credit_code="91440300MA5GLXJQRJ").first()
@@ -175,7 +175,7 @@ def test_it_removes_the_matches_of_a_person_who_left(catalogue: None, seeds_dir:
 
 
 def test_it_removes_the_matches_of_a_retired_policy(catalogue: None, seeds_dir: Path) -> None:
-    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"))
+    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"), "--no-match")
     policy = Policy.objects.get(slug="lifecycle-one-stop-service")
     _rematch(policy)
     assert Match.objects.filter(policy=policy).count() == Enterprise.objects.count()
@@ -188,7 +188,7 @@ def test_it_removes_the_matches_of_a_retired_policy(catalogue: None, seeds_dir: 
 
 def test_a_republish_that_changes_nothing_writes_no_row(catalogue: None, seeds_dir: Path) -> None:
     # #13.5: rows are written only when their status, amount or missing facts change.
-    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"))
+    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"), "--no-match")
     policy = Policy.objects.get(slug="talent-living-subsidy-master")
     _rematch(policy)
     before = dict(Match.objects.filter(policy=policy).values_list("pk", "evaluated_at"))
@@ -206,7 +206,7 @@ def test_a_republish_that_changes_nothing_writes_no_row(catalogue: None, seeds_d
 def test_a_changed_amount_writes_only_its_rows_with_one_event_each(
     catalogue: None, seeds_dir: Path
 ) -> None:
-    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"))
+    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"), "--no-match")
     policy = Policy.objects.get(slug="talent-living-subsidy-master")
     _rematch(policy)
     eligible = Match.objects.filter(policy=policy, status="eligible").count()
