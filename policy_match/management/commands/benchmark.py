@@ -11,9 +11,11 @@ from django.db import connection
 
 from enterprises.models import Person
 from policy_match.benchmark import measures
+from policy_match.benchmark.admin import admin_pages_ms
 from policy_match.benchmark.api import api_figures
 from policy_match.benchmark.scratch import scratch_database
 from policy_match.benchmark.workers import rematch_celery_seconds
+from policy_match.dashboard_stats import dashboard_stats_refresh
 from policy_match.synthetic import synthetic_enterprises
 
 AS_OF = date(2026, 11, 23)
@@ -49,6 +51,8 @@ TABLE = [
     ("daily_rematch_seconds", "(every measure, what crosses that day)", ""),
     ("takeup_refresh_seconds", "(aggregates of every published measure)", ""),
     ("takeup_page_seconds", "(the staff page: one row per measure)", "≤ 0.5 s"),
+    ("admin_p95_ms", "lists, dashboard, take-up (RequestFactory)", "< 300 ms"),
+    ("admin_pages_p95_ms", "(each page)", ""),
     ("peak_rss_mb", "", "≤ 300 MB"),
     ("worker_rss_mb", "", "≤ 300 MB"),
 ]
@@ -118,6 +122,11 @@ class Command(BaseCommand):
         takeup = measures.takeup_figures()
         figures["takeup_refresh_seconds"] = takeup["refresh_seconds"]
         figures["takeup_page_seconds"] = takeup["page_seconds"]
+        step("admin pages …")
+        dashboard_stats_refresh()  # as the take-up task does: the page reads its figures
+        pages = admin_pages_ms()
+        figures["admin_p95_ms"] = pages["admin_p95_ms"]
+        figures["admin_pages_p95_ms"] = {k: v for k, v in pages.items() if k != "admin_p95_ms"}
         step("re-publishes that change rows …")  # last: they rewrite the measure's rule
         changed = measures.rematch_changed_seconds(measures.ENTERPRISE_POLICY)
         figures["rematch_some_seconds"] = changed["some_seconds"]
