@@ -30,7 +30,7 @@ from .models import (
     NoticeKind,
 )
 from .outbox import outbox_read
-from .windows import window_on
+from .windows import window_of
 
 ELIGIBLE = MatchStatus.ELIGIBLE
 # Days before the closing date a reminder goes out; a missed day (no beat that day) is made
@@ -116,12 +116,7 @@ def window_moments(*, as_of: date) -> list[Moment]:
     )
     moments = []
     for version in versions:
-        window = window_on(
-            kind=version.apply_window,
-            opens=version.apply_opens,
-            closes=version.apply_closes,
-            as_of=as_of,
-        )
+        window = window_of(version, as_of=as_of)
         if window.state != "open":
             continue
         opens = window.opens

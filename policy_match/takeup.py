@@ -19,7 +19,7 @@ from enterprises.models import Enterprise
 from policies.models import Policy, PolicyStatus
 
 from .models import Application, ApplicationStatus, Match, MatchStatus, TakeUp
-from .windows import Window, window_on
+from .windows import Window, window_of
 
 _ZERO = Decimal("0.00")
 
@@ -102,12 +102,7 @@ def enterprise_opportunities(*, enterprise: Enterprise, as_of: date) -> list[Opp
     found = []
     for match in matches:
         version = match.version
-        window = window_on(
-            kind=version.apply_window,
-            opens=version.apply_opens,
-            closes=version.apply_closes,
-            as_of=as_of,
-        )
+        window = window_of(version, as_of=as_of)
         if window.state != "closed":
             found.append(Opportunity(match, window))
     found.sort(

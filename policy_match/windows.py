@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from .rules import normalize_language
 
@@ -16,6 +17,27 @@ class Window:
     opens: date | None
     closes: date | None
     days_left: int | None  # open: days until it closes (0: the last day); upcoming: until it opens
+
+
+class Dated(Protocol):
+    """What has a window: a policy version, or a compiled measure (read-only)."""
+
+    @property
+    def apply_window(self) -> str: ...
+    @property
+    def apply_opens(self) -> date | None: ...
+    @property
+    def apply_closes(self) -> date | None: ...
+
+
+def window_of(measure: Dated, *, as_of: date) -> Window:
+    """The window of a version (or compiled measure) on `as_of`."""
+    return window_on(
+        kind=measure.apply_window,
+        opens=measure.apply_opens,
+        closes=measure.apply_closes,
+        as_of=as_of,
+    )
 
 
 def window_on(*, kind: str, opens: date | None, closes: date | None, as_of: date) -> Window:

@@ -16,7 +16,7 @@ from typing import Any
 from policy_match.report import ZERO, Line, MatchReport, total
 from policy_match.rules import FACTS, TRUE, UNKNOWN, Subject, normalize_language
 from policy_match.rules.explain import format_value, requirement
-from policy_match.windows import window_on, window_text
+from policy_match.windows import window_of, window_text
 
 from .unlock import Change, Unlock, json_value, unlock
 
@@ -131,12 +131,7 @@ def change_text(change: Change, language: str) -> str:
 
 def line_extras(line: Line, found: Unlock | None, language: str, as_of: date) -> dict[str, Any]:
     policy = line.policy
-    window = window_on(
-        kind=policy.apply_window,
-        opens=policy.apply_opens,
-        closes=policy.apply_closes,
-        as_of=as_of,
-    )
+    window = window_of(policy, as_of=as_of)
     extras: dict[str, Any] = {
         "window": {
             "state": window.state,
