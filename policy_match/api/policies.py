@@ -12,10 +12,13 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from policies.models import Category, Jurisdiction, PolicyVersion, SubjectType, VersionStatus
 from policies.versions import in_force_q
 from policy_match.api.schema import LANGUAGE_PARAMETER, errors
-from policy_match.api.serializers.matching import NO_NUL_PATTERN
 from policy_match.api.support import LanguageMixin
 
 from .serializers.policies import PolicyDetailOutputSerializer, PolicyOutputSerializer
+
+# No NUL anywhere, and at least one character that is not whitespace as str.isspace() has it.
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SEARCH_PATTERN = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
 
 
 def _published() -> QuerySet[PolicyVersion]:
@@ -75,10 +78,11 @@ class PolicyFilter(django_filters.FilterSet):
         description="The measures currently published, filtered and a page at a time.",
         parameters=[
             LANGUAGE_PARAMETER,
-            # As enforced: at most 100 characters, and no NUL (as for every text).
+            # As enforced: at most 100 characters, no NUL (as for every text), and not only
+            # whitespace (check_query_params refuses what Python's str.strip() empties).
             OpenApiParameter(
                 "q",
-                {"type": "string", "minLength": 1, "maxLength": 100, "pattern": NO_NUL_PATTERN},
+                {"type": "string", "minLength": 1, "maxLength": 100, "pattern": SEARCH_PATTERN},
                 OpenApiParameter.QUERY,
                 description="text in the name, summary or slug",
             ),
