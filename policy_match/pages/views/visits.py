@@ -5,12 +5,12 @@ and what was recorded about each line's application (design §14)."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
+from policy_match.digest import yuan
 from policy_match.models import Application
 from policy_match.notices import change_kind
 from policy_match.selectors import match_changes
@@ -18,12 +18,6 @@ from policy_match.selectors import match_changes
 from .cards import subject_label
 
 MAX_CHANGES = 20  # the newest; the digest e-mails carry the rest
-
-
-def _yuan(amount: Decimal | None) -> str:
-    if amount is None:
-        return _("金额待定")
-    return _("%(number)s 元") % {"number": f"{amount:,.2f}".removesuffix(".00")}
 
 
 def changes_since(*, enterprise: Enterprise, language: str) -> list[dict[str, Any]]:
@@ -47,10 +41,10 @@ def changes_since(*, enterprise: Enterprise, language: str) -> list[dict[str, An
             continue
         name = event.policy.current_version.name if event.policy.current_version else ""
         texts = {
-            "gained": _("新符合，金额 %(amount)s") % {"amount": _yuan(event.to_amount)},
+            "gained": _("新符合，金额 %(amount)s") % {"amount": yuan(event.to_amount)},
             "lost": _("不再符合"),
             "amount": _("金额由 %(before)s 变为 %(after)s")
-            % {"before": _yuan(event.from_amount), "after": _yuan(event.to_amount)},
+            % {"before": yuan(event.from_amount), "after": yuan(event.to_amount)},
         }
         items.append(
             {
