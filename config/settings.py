@@ -174,11 +174,11 @@ REQUEST_MAX_CHUNKED_BYTES = env.int("REQUEST_MAX_CHUNKED_BYTES", default=8 * 102
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "policy_match.api.support.PartnerKeyAuthentication",
+        "policy_match.api.keys.PartnerKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # staff, browsable API
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["policy_match.api.support.IsPartnerOrStaff"],
-    "DEFAULT_THROTTLE_CLASSES": ["policy_match.api.support.PartnerKeyThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["policy_match.api.keys.IsPartnerOrStaff"],
+    "DEFAULT_THROTTLE_CLASSES": ["policy_match.api.keys.PartnerKeyThrottle"],
     "DEFAULT_PARSER_CLASSES": ["policy_match.api.support.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "policy_match.api.support.JSONRenderer",  # DRF's, with orjson

@@ -128,29 +128,39 @@ def compile_version(version: PolicyVersion) -> CompiledPolicy:
 
 
 _lock = threading.Lock()
-_cached: tuple[tuple[int, int, int, object], tuple[CompiledPolicy, ...]] | None = None
+Stamp = tuple[int, int, int, object]
+_cached: tuple[Stamp, tuple[CompiledPolicy, ...]] | None = None
 
 
-_STAMP_SQL = (
-    f"SELECT COUNT(*), MAX(id), SUM(id), MAX(changed_at) FROM {PolicyVersion._meta.db_table} "
-    "WHERE status = %s"
+# The stamp of the published set as a derived table of one row (n, top, total, changed): the
+# API's key query joins it, so that a /match/ request costs one query, not two (design §10).
+# MAX(changed_at): a published version's end date is changed by a later amendment, without
+# any version entering or leaving the set.
+STAMP_TABLE_SQL = (
+    "(SELECT COUNT(*) AS n, MAX(id) AS top, SUM(id) AS total, MAX(changed_at) AS changed"
+    f" FROM {PolicyVersion._meta.db_table} WHERE status = %s)"
 )
+STAMP_PARAMS = (VersionStatus.PUBLISHED.value,)
 
 
-def _stamp() -> tuple[int, int, int, object]:
-    # Raw SQL: this runs on every match request, and the ORM's query building would cost
-    # more than the query itself. MAX(changed_at): a published version's end date is changed
-    # by a later amendment, without any version entering or leaving the set.
-    with connection.cursor() as cursor:
-        cursor.execute(_STAMP_SQL, [VersionStatus.PUBLISHED.value])
-        n, top, total, changed = cursor.fetchone()
+def stamp_of(n: int | None, top: int | None, total: Any, changed: object) -> Stamp:
+    """The stamp from the derived table's four columns (NULLs when nothing is published)."""
     return (n or 0, top or 0, int(total or 0), changed)
 
 
-def published_catalogue() -> tuple[CompiledPolicy, ...]:
-    """The compiled published catalogue (one query when nothing changed, two otherwise)."""
+def _stamp() -> Stamp:
+    # Raw SQL: this runs on every match request, and the ORM's query building would cost
+    # more than the query itself.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT n, top, total, changed FROM {STAMP_TABLE_SQL} s", STAMP_PARAMS)
+        return stamp_of(*cursor.fetchone())
+
+
+def published_catalogue(stamp: Stamp | None = None) -> tuple[CompiledPolicy, ...]:
+    """The compiled published catalogue: one query when nothing changed, two otherwise, none
+    when the caller read the `stamp` already (in the same query as the API key)."""
     global _cached
-    stamp = _stamp()
+    stamp = _stamp() if stamp is None else stamp
     cached = _cached
     if cached is not None and cached[0] == stamp:
         return cached[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -31,8 +32,11 @@ def evaluate_line(policy: CompiledPolicy, ref: str | None, ctx: Values) -> Line:
     return Line(policy, ref, outcome, trace, ctx, amount)
 
 
-def match_profile(*, profile: Profile, as_of: date) -> MatchReport:
-    """Evaluate every published measure valid on `as_of`; one line per measure and subject."""
+def match_profile(
+    *, profile: Profile, as_of: date, catalogue: Sequence[CompiledPolicy] | None = None
+) -> MatchReport:
+    """Evaluate every published measure valid on `as_of`; one line per measure and subject.
+    `catalogue`: the published one, when the caller has it already (a batch reads it once)."""
     enterprise, people, loans = profile.contexts(as_of)
     subjects: dict[Subject, list[tuple[str | None, Values]]] = {
         Subject.ENTERPRISE: [(None, enterprise)],
@@ -41,7 +45,7 @@ def match_profile(*, profile: Profile, as_of: date) -> MatchReport:
     }
     lines = [
         evaluate_line(policy, ref, ctx)
-        for policy in published_catalogue()
+        for policy in (published_catalogue() if catalogue is None else catalogue)
         if policy.active_on(as_of)
         for ref, ctx in subjects[policy.subject]
     ]

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from policy_match.advice import advised_json
 from policy_match.services import match_profile
 
+from .keys import request_catalogue, throttle_charge
 from .schema import LANGUAGE_PARAMETER, errors
 from .serializers.batch import (
     MAX_PROFILES,
@@ -24,7 +25,7 @@ from .serializers.batch import (
     batch_profile,
     validate_batch,
 )
-from .support import LanguageMixin, request_language, throttle_charge
+from .support import LanguageMixin, request_language
 
 
 class MatchBatchApi(LanguageMixin, APIView):
@@ -46,12 +47,13 @@ class MatchBatchApi(LanguageMixin, APIView):
         as_of, items = validate_batch(request.data)
         throttle_charge(request, len(items) - 1)
         day = as_of or timezone.localdate()
+        catalogue = request_catalogue(request)  # once for the batch, not once a profile
         results: list[dict[str, Any]] = []
         for ref, raw in items:
             profile, error = batch_profile(raw, language=language, as_of=day)
             if profile is None:
                 results.append({"ref": ref, "status": 400, "error": error})
                 continue
-            report = match_profile(profile=profile, as_of=day)
+            report = match_profile(profile=profile, as_of=day, catalogue=catalogue)
             results.append({"ref": ref, "status": 200, "match": advised_json(report, language)})
         return Response({"as_of": day.isoformat(), "results": results})

@@ -2,7 +2,7 @@
 
 Every query starts from the caller's partner, so another partner's enterprise is simply not
 found (404, not 403: its existence is not revealed). A staff session (the browsable API) sees
-every enterprise, but only with the admin's own model permissions (support.IsPartnerOrStaff).
+every enterprise, but only with the admin's own model permissions (keys.IsPartnerOrStaff).
 
 Each enterprise carries an ETag (its revision): GET returns it, and PATCH and DELETE accept
 `If-Match` so that a partner can tell that someone else changed the enterprise meanwhile. A
@@ -38,8 +38,9 @@ from rest_framework.views import APIView
 from enterprises.models import Enterprise, Partner
 from enterprises.selectors import enterprise_profile
 from enterprises.services import enterprise_save_profile
+from policy_match.api.keys import request_partner
 from policy_match.api.schema import LANGUAGE_PARAMETER, errors
-from policy_match.api.support import LanguageMixin, request_language, request_partner
+from policy_match.api.support import LanguageMixin, request_language
 from policy_match.models import Match, MatchStatus
 from policy_match.records import record_report
 from policy_match.retry import retry_once_on_conflict

@@ -20,6 +20,7 @@ from policy_match.advice.compare import compare, comparison_json
 from policy_match.rules import FACTS
 from policy_match.services import match_profile
 
+from .keys import request_catalogue, request_partner
 from .schema import LANGUAGE_PARAMETER, errors
 from .serializers.compare import (
     CompareInputSerializer,
@@ -33,7 +34,7 @@ from .serializers.matching import (
     PartnerOutputSerializer,
     validate_match_input,
 )
-from .support import LanguageMixin, request_language, request_partner
+from .support import LanguageMixin, request_language
 
 
 @cache
@@ -143,7 +144,7 @@ class PartnerDetailApi(LanguageMixin, APIView):
 
 
 class MatchCreateApi(LanguageMixin, APIView):
-    """The hot path (design §10): two queries (the key, the catalogue stamp), no writes."""
+    """The hot path (design §10): one query (the key, with the catalogue's stamp), no writes."""
 
     @extend_schema(
         operation_id="match_create",
@@ -175,7 +176,11 @@ class MatchCreateApi(LanguageMixin, APIView):
             serializer = MatchInputSerializer(data=data, context={"language": language})
             serializer.is_valid(raise_exception=True)
             as_of, profile = (serializer.validated_data[k] for k in ("as_of", "profile"))
-        report = match_profile(profile=profile, as_of=as_of or timezone.localdate())
+        report = match_profile(
+            profile=profile,
+            as_of=as_of or timezone.localdate(),
+            catalogue=request_catalogue(request),
+        )
         # Plain data straight from the report: a serializer over every line would cost more
         # than the matching itself.
         return Response(advised_json(report, language))

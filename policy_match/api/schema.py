@@ -12,8 +12,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from policy_match.rules import FACTS, Kind
 
+from .keys import PartnerKeyAuthentication
 from .serializers.matching import ErrorOutputSerializer
-from .support import PartnerKeyAuthentication
 
 # Not an enum: like any Accept-Language, a tag we do not serve (fr, *) falls back to zh-hans.
 LANGUAGE_PARAMETER = OpenApiParameter(

@@ -28,6 +28,7 @@ from policy_match.webhooks.endpoints import (
     endpoint_update,
 )
 
+from .keys import request_partner
 from .schema import LANGUAGE_PARAMETER, errors
 from .serializers.webhooks import (
     DeliveryOutputSerializer,
@@ -38,7 +39,7 @@ from .serializers.webhooks import (
     webhook_input,
     webhook_json,
 )
-from .support import Conflict, LanguageMixin, request_partner
+from .support import Conflict, LanguageMixin
 
 ID_PARAMETER = OpenApiParameter(
     "id",
