@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from enterprises.models import PartnerAPIKey
 from tests.conftest import REPO
@@ -85,3 +85,32 @@ def test_it_answers_the_request_after_its_connection_was_terminated(server: str)
 
     assert before == 200 and terminated >= 1
     assert after == [200, 200, 200]
+
+
+def test_a_healthy_connection_is_checked_without_a_round_trip(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The check polls the socket: a healthy idle connection has nothing to read, so no
+    SELECT 1 goes out (it was a tenth of a /match/ request's time)."""
+    connection.ensure_connection()
+    raw = connection.connection
+
+    def no_cursor(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the health check sent a query")
+
+    monkeypatch.setattr(raw, "cursor", no_cursor)
+    assert connection.is_usable() is True
+    monkeypatch.undo()
+
+    with connection.cursor() as cursor:  # a second session ends this one's backend
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    other.close()
+    time.sleep(0.2)  # the server's FATAL message and end of file reach the socket
+
+    usable = connection.is_usable()
+    connection.close()  # the test database's teardown needs a live one
+    assert usable is False
