@@ -24,6 +24,7 @@ from policy_match.models import Match, MatchChange, RematchRun, RematchStatus
 from policy_match.preview import preview_policy_change
 from policy_match.profile import Profile
 from policy_match.rules import Subject, with_derived
+from policy_match.rules.to_q import to_q
 from policy_match.services import match_profile
 from policy_match.synthetic import analyze
 
@@ -184,8 +185,10 @@ def naive_rematch_seconds(slug: str, *, sample: int, scale_to: int, as_of: date)
     return (time.perf_counter() - start) * scale_to / sample
 
 
-def preview_seconds(*, as_of: date) -> float:
-    """Impact of widening the startup age limit of one enterprise-level measure, over N."""
+def preview_seconds(*, as_of: date) -> dict[str, float]:
+    """Impact of widening the startup age limit of one enterprise-level measure, over N, and
+    its floor: one SQL WHERE (the draft's rule as SQL) over the same rows. The draft is
+    discarded after: a later publish of the measure would otherwise start from it."""
     policy = Policy.objects.get(slug=ENTERPRISE_POLICY)
     draft = policy_version_draft(policy=policy)
     rule = draft.rule
@@ -195,7 +198,11 @@ def preview_seconds(*, as_of: date) -> float:
     draft.rule = rule
     draft.cap = Decimal("100000")
     draft.save()
-    return timed(lambda: preview_policy_change(draft=draft, as_of=as_of))
+    seconds = timed(lambda: preview_policy_change(draft=draft, as_of=as_of))
+    where = to_q(compile_version(draft).rule.rule, as_of=as_of, subject=Subject.ENTERPRISE)
+    floor = timed(lambda: Enterprise.objects.filter(where).count())
+    draft.delete()
+    return {"seconds": seconds, "floor_seconds": floor}
 
 
 def daily_rematch_seconds(*, as_of: date) -> float:
