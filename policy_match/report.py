@@ -95,6 +95,19 @@ class MatchReport:
         """total() of the eligible lines: summary() and to_json() both need it."""
         return total(line for line in self.lines if line.outcome == TRUE)
 
+    @cached_property
+    def eligible_by_policy_and_group(self) -> dict[tuple[str, str], list[Line]]:
+        """The eligible lines by ("policy", slug) and by ("group", 不重复享受 group): the advice
+        adds up the money of each question and change from them, indexed once a report rather
+        than scanned for each of its two dozen questions."""
+        index: dict[tuple[str, str], list[Line]] = defaultdict(list)
+        for line in self.lines:
+            if line.outcome == TRUE:
+                index[("policy", line.policy.slug)].append(line)
+                if line.policy.exclusive_group:
+                    index[("group", line.policy.exclusive_group)].append(line)
+        return index
+
     def summary(self) -> dict[str, Any]:
         eligible = [line for line in self.lines if line.outcome == TRUE]
         open_ = [line for line in self.lines if line.outcome == UNKNOWN]

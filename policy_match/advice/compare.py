@@ -3,10 +3,12 @@ is stored. The pages' "try a change" and POST /api/v1/match/compare/ both call i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from policy_match.catalogue import CompiledPolicy, published_catalogue
 from policy_match.profile import Profile, Values
 from policy_match.report import MatchReport
 from policy_match.rules import Subject
@@ -49,11 +51,20 @@ class Comparison:
     after: MatchReport
 
 
-def compare(*, profile: Profile, changes: list[ProfileChange], as_of: date) -> Comparison:
+def compare(
+    *,
+    profile: Profile,
+    changes: list[ProfileChange],
+    as_of: date,
+    catalogue: Sequence[CompiledPolicy] | None = None,
+) -> Comparison:
+    """Both matches over one reading of the published catalogue (`catalogue` when the caller
+    has it already, as match_profile)."""
     changed = apply_changes(profile, changes)
+    catalogue = published_catalogue() if catalogue is None else catalogue
     return Comparison(
-        before=match_profile(profile=profile, as_of=as_of),
-        after=match_profile(profile=changed, as_of=as_of),
+        before=match_profile(profile=profile, as_of=as_of, catalogue=catalogue),
+        after=match_profile(profile=changed, as_of=as_of, catalogue=catalogue),
     )
 
 

@@ -164,29 +164,15 @@ def line_extras(line: Line, found: Unlock | None, language: str, as_of: date) ->
     return extras
 
 
-def _eligible_near(report: MatchReport) -> dict[str, list[Line]]:
-    """The eligible lines by measure and by 不重复享受 group (keys "policy:<slug>" and
-    "group:<name>"): what _gain adds up, indexed once a report rather than scanned for each of
-    its two dozen questions."""
-    index: dict[str, list[Line]] = defaultdict(list)
-    for line in report.lines:
-        if line.outcome == TRUE:
-            index["policy:" + line.policy.slug].append(line)
-            if line.policy.exclusive_group:
-                index["group:" + line.policy.exclusive_group].append(line)
-    return index
-
-
-def _gain(near_index: dict[str, list[Line]], extra: list[Line]) -> Decimal:
+def _gain(report: MatchReport, extra: list[Line]) -> Decimal:
     """What `extra` lines would add to the money the eligible lines are worth (caps and
     不重复享受 groups applied, as in total_amount). Only the eligible lines of the same
     measures and groups can change the sum, so only they are added up."""
+    index = report.eligible_by_policy_and_group
     near: dict[int, Line] = {}
     for line in extra:
-        for found in near_index.get("policy:" + line.policy.slug, ()):
-            near[id(found)] = found
-        if line.policy.exclusive_group:
-            for found in near_index.get("group:" + line.policy.exclusive_group, ()):
+        for key in (("policy", line.policy.slug), ("group", line.policy.exclusive_group)):
+            for found in index.get(key, ()):
                 near[id(found)] = found
     if not near:
         return max(total(extra)[0], ZERO)
@@ -203,7 +189,6 @@ def within_reach(
     report: MatchReport,
     unlocks: dict[int, Unlock | None],
     language: str,
-    near: dict[str, list[Line]] | None = None,
 ) -> list[dict[str, Any]]:
     """Single actionable changes, each with the measures it alone unlocks and the money."""
     by_change: dict[tuple[Any, ...], tuple[Change, list[Line]]] = {}
@@ -216,24 +201,20 @@ def within_reach(
             continue  # still open after the change: a question decides it, not the change
         entry = by_change.setdefault(change.key, (change, []))
         entry[1].append(_as_eligible(line, found.amount))
-    near = _eligible_near(report) if near is None else near
     ranked = []
     for change, lines in by_change.values():
         ranked.append(
             {
                 **change_json(change, language),
                 "unlocks": sorted({line.policy.slug for line in lines}),
-                "amount": str(_gain(near, lines)),
+                "amount": str(_gain(report, lines)),
             }
         )
     return sorted(ranked, key=lambda c: (-Decimal(c["amount"]), -len(c["unlocks"]), c["text"]))
 
 
-def ask_next(
-    report: MatchReport, language: str, near: dict[str, list[Line]] | None = None
-) -> list[dict[str, Any]]:
+def ask_next(report: MatchReport, language: str) -> list[dict[str, Any]]:
     """The missing facts, by the money the measures they could decide are worth."""
-    near = _eligible_near(report) if near is None else near
     decides: dict[tuple[str, str | None], list[Line]] = defaultdict(list)
     for line in report.lines:
         if line.outcome != UNKNOWN:
@@ -248,7 +229,7 @@ def ask_next(
     def gain(lines: list[Line]) -> str:
         key = tuple(map(id, lines))
         if key not in gains:
-            gains[key] = str(_gain(near, [_as_eligible(line, line.amount) for line in lines]))
+            gains[key] = str(_gain(report, [_as_eligible(line, line.amount) for line in lines]))
         return gains[key]
 
     asked = [
@@ -290,11 +271,10 @@ def advised_json(report: MatchReport, language: str = "zh-hans") -> dict[str, An
         line, found, key = by_key[(result["policy"], result["subject"]["ref"])]
         results.append({**result, **_cached_extras(line, found, language, report.as_of, key)})
     body["results"] = results
-    near = _eligible_near(report)
     body["summary"] = {
         **body["summary"],
         **honest_money(report),
-        "within_reach": within_reach(report, unlocks, language, near),
-        "ask_next": ask_next(report, language, near),
+        "within_reach": within_reach(report, unlocks, language),
+        "ask_next": ask_next(report, language),
     }
     return body

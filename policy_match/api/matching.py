@@ -224,5 +224,10 @@ class MatchCompareApi(LanguageMixin, APIView):
     def post(self, request: Request, **kwargs: Any) -> Response:
         language = request_language()
         as_of, profile, changes = validate_compare_input(request.data, language=language)
-        comparison = compare(profile=profile, changes=changes, as_of=as_of or timezone.localdate())
+        comparison = compare(
+            profile=profile,
+            changes=changes,
+            as_of=as_of or timezone.localdate(),
+            catalogue=request_catalogue(request),
+        )
         return Response(comparison_json(comparison, language))

@@ -89,3 +89,15 @@ def test_it_refuses_a_bad_profile_under_its_own_path(api_client: APIClient) -> N
     response = api_client.post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
 
     assert list(response.json()["errors"]) == ["profile.enterprise.employee_count"]
+
+
+def test_a_comparison_costs_one_query_the_key_with_the_catalogue_stamp(
+    catalogue: None, api_client: APIClient, django_assert_num_queries: Any
+) -> None:
+    body = {"profile": PROFILE, "changes": [{"fact": "registered_district", "value": "nanshan"}]}
+    api_client.post(URL, body, format="json")  # compiles the catalogue once
+
+    with django_assert_num_queries(1):
+        response = api_client.post(URL, body, format="json")
+
+    assert response.status_code == 200
