@@ -91,41 +91,74 @@ class MatchReport:
     lines: tuple[Line, ...]
 
     @cached_property
-    def _eligible_total(self) -> tuple[Decimal, dict[str, str]]:
-        """total() of the eligible lines: summary() and to_json() both need it."""
+    def eligible_total(self) -> tuple[Decimal, dict[str, str]]:
+        """total() of the eligible lines: summary(), to_json() and the advice all need it."""
         return total(line for line in self.lines if line.outcome == TRUE)
 
     @cached_property
-    def eligible_by_policy_and_group(self) -> dict[tuple[str, str], list[Line]]:
-        """The eligible lines by ("policy", slug) and by ("group", 不重复享受 group): the advice
-        adds up the money of each question and change from them, indexed once a report rather
-        than scanned for each of its two dozen questions."""
-        index: dict[tuple[str, str], list[Line]] = defaultdict(list)
+    def eligible_by_policy(self) -> dict[str, list[Line]]:
+        """The eligible lines by measure (slug)."""
+        index: dict[str, list[Line]] = defaultdict(list)
         for line in self.lines:
             if line.outcome == TRUE:
-                index[("policy", line.policy.slug)].append(line)
-                if line.policy.exclusive_group:
-                    index[("group", line.policy.exclusive_group)].append(line)
+                index[line.policy.slug].append(line)
         return index
 
+    @cached_property
+    def eligible_amounts(self) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+        """What the eligible lines are worth by measure (caps applied), and the best measure of
+        each 不重复享受 group: the advice works out what a change adds from these, measure by
+        measure, rather than adding up the whole report twice for each question and change."""
+        amounts: dict[str, Decimal] = {}
+        best: dict[str, Decimal] = {}
+        for slug, lines in self.eligible_by_policy.items():
+            policy = lines[0].policy
+            amounts[slug] = amount = policy_amount(policy, lines)
+            if group := policy.exclusive_group:
+                best[group] = max(best.get(group, ZERO), amount)
+        return amounts, best
+
+    def gain(self, extra: Iterable[Line]) -> Decimal:
+        """What `extra` lines, were they eligible, would add to the money the eligible lines are
+        worth (caps and 不重复享受 groups applied, as in total_amount). Only the measures of
+        `extra` change: an ungrouped one adds its new money less its old, and a group gains what
+        its best measure gains. A measure's money never falls when lines are added (amounts are
+        never negative and a cap is a minimum), so a group's new best is the larger of its old
+        best and the new money of its measures in `extra`."""
+        own = self.eligible_by_policy
+        amounts, best = self.eligible_amounts
+        by_policy: dict[str, list[Line]] = defaultdict(list)
+        for line in extra:
+            by_policy[line.policy.slug].append(line)
+        gain = ZERO
+        group_after: dict[str, Decimal] = {}
+        for slug, lines in by_policy.items():
+            policy = lines[0].policy
+            after = policy_amount(policy, [*own.get(slug, ()), *lines])
+            if group := policy.exclusive_group:
+                group_after[group] = max(group_after.get(group, ZERO), after)
+            else:
+                gain += after - amounts.get(slug, ZERO)
+        for group, after in group_after.items():
+            gain += max(after - best.get(group, ZERO), ZERO)
+        return max(gain, ZERO)
+
     def summary(self) -> dict[str, Any]:
-        eligible = [line for line in self.lines if line.outcome == TRUE]
         open_ = [line for line in self.lines if line.outcome == UNKNOWN]
-        total_amount, _ = self._eligible_total
-        possible, _ = total(eligible + open_)
+        total_amount, _ = self.eligible_total
         return {
-            "eligible": len(eligible),
+            "eligible": sum(1 for line in self.lines if line.outcome == TRUE),
             "ineligible": sum(1 for line in self.lines if line.outcome == FALSE),
             "undetermined": len(open_),
             "total_amount": total_amount,
-            "could_unlock_amount": max(possible - total_amount, ZERO),
+            "could_unlock_amount": self.gain(open_),
         }
 
     def to_json(self, language: str = "zh-hans") -> dict[str, Any]:
         """The design §7 response, every human-readable string in `language`."""
         language = normalize_language(language)
         summary = self.summary()
-        _, excluded = self._eligible_total
+        _, excluded = self.eligible_total
         names = {line.policy.slug: line.policy.name for line in self.lines}
         return {
             "as_of": self.as_of.isoformat(),

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from policy_match.report import ZERO, Line, MatchReport, total
+from policy_match.report import Line, MatchReport, total
 from policy_match.rules import FACTS, TRUE, UNKNOWN, Subject, normalize_language
 from policy_match.rules.explain import format_value, requirement
 from policy_match.windows import window_of, window_text
@@ -64,6 +64,22 @@ def cached_unlock(line: Line, key: tuple[Any, ...] | None = _NO_KEY) -> Unlock |
     return found
 
 
+_MISSING: dict[tuple[Any, ...], tuple[Any, list[str]]] = {}
+
+
+def cached_missing(line: Line, key: tuple[Any, ...] | None) -> list[str]:
+    """line.missing(), which the questions and the changes of every report ask for again."""
+    hit = _MISSING.get(key) if key is not None else None
+    if hit is not None and hit[0] is line.policy:
+        return hit[1]
+    found = line.missing()
+    if key is not None:
+        if len(_MISSING) >= _MAX:
+            _MISSING.clear()
+        _MISSING[key] = (line.policy, found)
+    return found
+
+
 def _cached_extras(
     line: Line, found: Unlock | None, language: str, as_of: date, key: tuple[Any, ...] | None
 ) -> dict[str, Any]:
@@ -77,6 +93,23 @@ def _cached_extras(
             _EXTRAS.clear()
         _EXTRAS[full] = (line.policy, extras)
     return extras
+
+
+_MERGED: dict[tuple[int, int], tuple[Any, Any, dict[str, Any]]] = {}
+
+
+def _merged(result: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
+    """A line's result with its extras: both come from the caches above, so the merged line is
+    cached by the pair (each entry keeps the pair, so neither id is reused while it is cached)."""
+    key = (id(result), id(extras))
+    hit = _MERGED.get(key)
+    if hit is not None and hit[0] is result and hit[1] is extras:
+        return hit[2]
+    merged = {**result, **extras}
+    if len(_MERGED) >= _MAX:
+        _MERGED.clear()
+    _MERGED[key] = (result, extras, merged)
+    return merged
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -164,23 +197,6 @@ def line_extras(line: Line, found: Unlock | None, language: str, as_of: date) ->
     return extras
 
 
-def _gain(report: MatchReport, extra: list[Line]) -> Decimal:
-    """What `extra` lines would add to the money the eligible lines are worth (caps and
-    不重复享受 groups applied, as in total_amount). Only the eligible lines of the same
-    measures and groups can change the sum, so only they are added up."""
-    index = report.eligible_by_policy_and_group
-    near: dict[int, Line] = {}
-    for line in extra:
-        for key in (("policy", line.policy.slug), ("group", line.policy.exclusive_group)):
-            for found in index.get(key, ()):
-                near[id(found)] = found
-    if not near:
-        return max(total(extra)[0], ZERO)
-    before, _ = total(near.values())
-    after, _ = total([*near.values(), *extra])
-    return max(after - before, ZERO)
-
-
 def _as_eligible(line: Line, amount: Decimal | None) -> Line:
     return Line(line.policy, line.ref, TRUE, line.trace, line.ctx, amount)
 
@@ -188,6 +204,7 @@ def _as_eligible(line: Line, amount: Decimal | None) -> Line:
 def within_reach(
     report: MatchReport,
     unlocks: dict[int, Unlock | None],
+    missing: dict[int, list[str]],
     language: str,
 ) -> list[dict[str, Any]]:
     """Single actionable changes, each with the measures it alone unlocks and the money."""
@@ -197,7 +214,7 @@ def within_reach(
         if found is None or found.changes is None or len(found.changes) != 1:
             continue
         (change,) = found.changes
-        if line.outcome == UNKNOWN and line.missing():
+        if missing.get(index):
             continue  # still open after the change: a question decides it, not the change
         entry = by_change.setdefault(change.key, (change, []))
         entry[1].append(_as_eligible(line, found.amount))
@@ -207,19 +224,20 @@ def within_reach(
             {
                 **change_json(change, language),
                 "unlocks": sorted({line.policy.slug for line in lines}),
-                "amount": str(_gain(report, lines)),
+                "amount": str(report.gain(lines)),
             }
         )
     return sorted(ranked, key=lambda c: (-Decimal(c["amount"]), -len(c["unlocks"]), c["text"]))
 
 
-def ask_next(report: MatchReport, language: str) -> list[dict[str, Any]]:
+def ask_next(
+    report: MatchReport, missing: dict[int, list[str]], language: str
+) -> list[dict[str, Any]]:
     """The missing facts, by the money the measures they could decide are worth."""
     decides: dict[tuple[str, str | None], list[Line]] = defaultdict(list)
-    for line in report.lines:
-        if line.outcome != UNKNOWN:
-            continue
-        for name in line.missing():
+    for index, names in missing.items():
+        line = report.lines[index]
+        for name in names:
             own = FACTS[name].subject is not Subject.ENTERPRISE
             decides[(name, line.ref if own else None)].append(line)
     # Several questions often decide the same lines (hukou city, district and date): their
@@ -229,7 +247,8 @@ def ask_next(report: MatchReport, language: str) -> list[dict[str, Any]]:
     def gain(lines: list[Line]) -> str:
         key = tuple(map(id, lines))
         if key not in gains:
-            gains[key] = str(_gain(report, [_as_eligible(line, line.amount) for line in lines]))
+            # The lines as they are: gain() reads only their measures and amounts.
+            gains[key] = str(report.gain(lines))
         return gains[key]
 
     asked = [
@@ -249,9 +268,10 @@ def ask_next(report: MatchReport, language: str) -> list[dict[str, Any]]:
 
 def honest_money(report: MatchReport) -> dict[str, str]:
     """The eligible money that meeting the conditions gives, and the competitive maxima."""
-    eligible = [line for line in report.lines if line.outcome == TRUE]
-    whole, _ = total(eligible)
-    entitled, _ = total([line for line in eligible if line.policy.award == "entitled"])
+    whole, _ = report.eligible_total
+    entitled, _ = total(
+        line for line in report.lines if line.outcome == TRUE and line.policy.award == "entitled"
+    )
     entitled = min(entitled, whole)
     return {"entitled_amount": str(entitled), "competitive_amount": str(whole - entitled)}
 
@@ -262,6 +282,12 @@ def advised_json(report: MatchReport, language: str = "zh-hans") -> dict[str, An
     body = report.to_json(language)
     keys = [_key(line) for line in report.lines]  # once per line: both caches use it
     unlocks = {index: cached_unlock(line, keys[index]) for index, line in enumerate(report.lines)}
+    # What the undetermined lines still need: the questions, and whether a change decides one.
+    missing = {
+        index: cached_missing(line, keys[index])
+        for index, line in enumerate(report.lines)
+        if line.outcome == UNKNOWN
+    }
     by_key = {
         (line.policy.slug, line.ref): (line, unlocks[index], keys[index])
         for index, line in enumerate(report.lines)
@@ -269,12 +295,12 @@ def advised_json(report: MatchReport, language: str = "zh-hans") -> dict[str, An
     results = []
     for result in body["results"]:
         line, found, key = by_key[(result["policy"], result["subject"]["ref"])]
-        results.append({**result, **_cached_extras(line, found, language, report.as_of, key)})
+        results.append(_merged(result, _cached_extras(line, found, language, report.as_of, key)))
     body["results"] = results
     body["summary"] = {
         **body["summary"],
         **honest_money(report),
-        "within_reach": within_reach(report, unlocks, language),
-        "ask_next": ask_next(report, language),
+        "within_reach": within_reach(report, unlocks, missing, language),
+        "ask_next": ask_next(report, missing, language),
     }
     return body

@@ -61,3 +61,21 @@ def test_it_renders_from_the_cache_what_it_renders_anew(catalogue: None, languag
 
     assert cached == fresh
     assert all(body["results"] != base["results"] for body in cached)
+
+
+def test_gain_is_what_the_lines_add_to_the_whole_total(catalogue: None) -> None:
+    """report.gain() works measure by measure; it must equal adding the whole report up again
+    (caps and 不重复享受 groups included), for the open lines and for each single line."""
+    checked, grouped = 0, 0
+    for variant in [("people", "degree", "master"), *VARIANTS]:
+        result = match_profile(profile=_profile(*variant), as_of=AS_OF)
+        eligible = [line for line in result.lines if line.outcome == report.TRUE]
+        before, _ = report.total(eligible)
+        others = [line for line in result.lines if line.outcome != report.TRUE]
+        for extra in [others, *([line] for line in others)]:
+            after, _ = report.total([*eligible, *extra])
+            assert result.gain(extra) == max(after - before, report.ZERO)
+            checked += 1
+            grouped += any(line.policy.exclusive_group for line in extra)
+    assert checked > 100
+    assert grouped > 10  # 不重复享受 groups are among the lines checked
