@@ -68,6 +68,11 @@ class Fact:
     # degree, a hukou: possible, not as a next step) or "actionable", with what to do.
     changeability: str = "fixed"
     action: Text | None = None
+    # The codes of `choices`, worked out once: every profile value of a code fact checks them.
+    choice_codes: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "choice_codes", frozenset(c.code for c in self.choices))
 
     @property
     def derived(self) -> bool:
@@ -83,10 +88,6 @@ class Fact:
             if choice.code == code:
                 return choice.label
         return None
-
-    @property
-    def choice_codes(self) -> frozenset[str]:
-        return frozenset(c.code for c in self.choices)
 
 
 def _t(zh: str, en: str) -> Text:

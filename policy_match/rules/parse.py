@@ -59,35 +59,40 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 def coerce_value(fact: Fact, raw: Any, path: str) -> Any:
     """One value for `fact`, normalised to its Python type, or RuleError naming `path`."""
     kind = fact.kind
-    wrong = RuleError(path, Text(f"应为{_KIND_NAMES[kind].zh}", f"expected {_KIND_NAMES[kind].en}"))
+
+    def wrong() -> RuleError:  # made only when raised: most values are fine
+        return RuleError(
+            path, Text(f"应为{_KIND_NAMES[kind].zh}", f"expected {_KIND_NAMES[kind].en}")
+        )
+
     if kind is Kind.BOOL:
         if isinstance(raw, bool):
             return raw
-        raise wrong
+        raise wrong()
     if kind is Kind.INT:
         if isinstance(raw, bool):
-            raise wrong
+            raise wrong()
         if isinstance(raw, int):
             return raw
         if isinstance(raw, str) and re.fullmatch(r"-?[0-9]+", raw.strip()):
             try:
                 return int(raw)
             except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-                raise wrong from None
-        raise wrong
+                raise wrong() from None
+        raise wrong()
     if kind in (Kind.DECIMAL, Kind.RATIO):
         if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
-            raise wrong
+            raise wrong()
         try:
             value = Decimal(str(raw).strip())
         except InvalidOperation:
-            raise wrong from None
+            raise wrong() from None
         if not value.is_finite():
-            raise wrong
+            raise wrong()
         return value
     if kind is Kind.DATE:
         if isinstance(raw, datetime):  # a date with a time is not a date fact's value
-            raise wrong
+            raise wrong()
         if isinstance(raw, date):
             return raw
         # Only the extended calendar form: Python also reads 20240301 and 2026-W01-1, which a
@@ -96,11 +101,11 @@ def coerce_value(fact: Fact, raw: Any, path: str) -> Any:
             try:
                 return date.fromisoformat(raw.strip())
             except ValueError:
-                raise wrong from None
-        raise wrong
+                raise wrong() from None
+        raise wrong()
     # codes
     if not isinstance(raw, str):
-        raise wrong
+        raise wrong()
     if raw in fact.choice_codes or (fact.open_choices and _CODE_PATTERN.match(raw)):
         return raw
     allowed = ", ".join(c.code for c in fact.choices)
