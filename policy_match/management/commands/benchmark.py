@@ -60,6 +60,20 @@ TABLE = [
 ]
 
 
+# What the re-match's figures depend on at scale (docs/scaling.md): a run names its own.
+_SETTINGS = ("shared_buffers", "max_wal_size", "work_mem", "checkpoint_timeout")
+
+
+def _database_settings() -> dict[str, str]:
+    if connection.vendor != "postgresql":
+        return {"vendor": connection.vendor}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, current_setting(name) FROM unnest(%s::text[]) name", [list(_SETTINGS)]
+        )
+        return {"vendor": "postgresql", "version": connection.pg_version, **dict(cursor.fetchall())}
+
+
 class Command(BaseCommand):
     help = "Measure matching, the API, re-matching and previews on a scratch database."
 
@@ -87,7 +101,7 @@ class Command(BaseCommand):
             self._table(result)
 
     def _base(self, n: int) -> dict[str, Any]:
-        return {"enterprises": n, "cpu_count": os.cpu_count()}
+        return {"enterprises": n, "cpu_count": os.cpu_count(), "database": _database_settings()}
 
     def _measure(self, n: int, database_url: str, api_seconds: int) -> dict[str, Any]:
         figures = self._base(n)
@@ -175,7 +189,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"benchmark: {figures['enterprises']:,} enterprises "
             f"({self.people:,} people), "
-            f"{figures['cpu_count']} CPUs, {connection.vendor}"
+            f"{figures['cpu_count']} CPUs, "
+            + ", ".join(f"{k} {v}" for k, v in figures["database"].items())
         )
         self.stdout.write(f"{'figure':<24}{'value':>24}  {'floor':<40}goal")
         for key, floor, goal in TABLE:
