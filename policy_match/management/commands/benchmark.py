@@ -61,7 +61,7 @@ TABLE = [
 
 
 # What the re-match's figures depend on at scale (docs/scaling.md): a run names its own.
-_SETTINGS = ("shared_buffers", "max_wal_size", "work_mem", "checkpoint_timeout")
+_SETTINGS = ("server_version", "shared_buffers", "max_wal_size", "work_mem", "checkpoint_timeout")
 
 
 def _database_settings() -> dict[str, str]:
@@ -71,7 +71,7 @@ def _database_settings() -> dict[str, str]:
         cursor.execute(
             "SELECT name, current_setting(name) FROM unnest(%s::text[]) name", [list(_SETTINGS)]
         )
-        return {"vendor": "postgresql", "version": connection.pg_version, **dict(cursor.fetchall())}
+        return {"vendor": "postgresql", **dict(cursor.fetchall())}
 
 
 class Command(BaseCommand):
