@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from celery.signals import task_prerun
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
@@ -222,3 +224,28 @@ def test_a_changed_amount_writes_only_its_rows_with_one_event_each(
         (Decimal("50000.00"), Decimal("60000.00"))
     }
     assert sum(run.chunks.values_list("rows", flat=True)) == changed.count()
+
+
+def test_a_run_kicks_the_outbox_once_a_few_seconds_and_when_it_ends(
+    catalogue: None, seeds_dir: Path, settings: Any
+) -> None:
+    # Each outbox pass re-counts the last minutes' events: one after every chunk made a large
+    # run quadratic. Beat's dispatch every 30 s stays the safety net.
+    settings.REMATCH_CHUNK_SIZE = 2  # 6 chunks over the 11 demo enterprises
+    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"), "--no-match")
+    cache.delete("rematch:events-kicked")
+    ran: list[str] = []
+
+    def record(sender: Any = None, **kwargs: Any) -> None:
+        ran.append(sender.name)
+
+    task_prerun.connect(record, weak=False)
+    try:
+        run = _rematch(Policy.objects.get(slug="talent-living-subsidy-master"))
+    finally:
+        task_prerun.disconnect(record)
+
+    assert run.chunks.count() >= 5 and run.chunks.filter(done_at__isnull=True).count() == 0
+    # The first chunk's kick (the next ones fall within KICK_SECONDS) and the run's end.
+    assert ran.count("policy_match.tasks.events_dispatch") == 2
+    assert MatchChange.objects.filter(policy=run.policy).exists()
