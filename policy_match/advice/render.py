@@ -9,9 +9,10 @@ and `ask_next` (missing facts ranked by the money they could settle).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from policy_match.report import Line, MatchReport, total
 from policy_match.rules import FACTS, TRUE, UNKNOWN, Subject, normalize_language
@@ -19,6 +20,8 @@ from policy_match.rules.explain import format_value, requirement
 from policy_match.windows import window_of, window_text
 
 from .unlock import Change, Unlock, json_value, unlock
+
+T = TypeVar("T")
 
 _QUESTIONS_ONLY = {
     "zh-hans": "没有需要改变的条件：回答待确定的问题即可知道结果",
@@ -33,8 +36,9 @@ _BLOCKED = {
 # Unlocks and rendered extras of lines, by what they depend on (as report.py's line cache):
 # the measure (its id: the entry keeps it, so the id is not reused while cached), the subject,
 # the outcome and trace, and every value the rule and formula read.
-_UNLOCKS: dict[tuple[Any, ...], tuple[Any, Unlock | None]] = {}
-_EXTRAS: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
+_UNLOCKS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+_MISSING: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+_EXTRAS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 _MAX = 10_000
 
 
@@ -48,51 +52,42 @@ def _key(line: Line) -> tuple[Any, ...] | None:
     return key
 
 
+def _cached(
+    store: dict[tuple[Any, ...], tuple[Any, Any]],
+    key: tuple[Any, ...] | None,
+    line: Line,
+    make: Callable[[], T],
+) -> T:
+    """`make()`, cached in `store` by `key` for the line's measure (None: not cached)."""
+    hit = store.get(key) if key is not None else None
+    if hit is not None and hit[0] is line.policy:
+        return cast(T, hit[1])
+    made = make()
+    if key is not None:
+        if len(store) >= _MAX:
+            store.clear()
+        store[key] = (line.policy, made)
+    return made
+
+
 _NO_KEY: tuple[Any, ...] = ()
 
 
 def cached_unlock(line: Line, key: tuple[Any, ...] | None = _NO_KEY) -> Unlock | None:
     key = _key(line) if key is _NO_KEY else key
-    hit = _UNLOCKS.get(key) if key is not None else None
-    if hit is not None and hit[0] is line.policy:
-        return hit[1]
-    found = unlock(line)
-    if key is not None:
-        if len(_UNLOCKS) >= _MAX:
-            _UNLOCKS.clear()
-        _UNLOCKS[key] = (line.policy, found)
-    return found
-
-
-_MISSING: dict[tuple[Any, ...], tuple[Any, list[str]]] = {}
+    return _cached(_UNLOCKS, key, line, lambda: unlock(line))
 
 
 def cached_missing(line: Line, key: tuple[Any, ...] | None) -> list[str]:
     """line.missing(), which the questions and the changes of every report ask for again."""
-    hit = _MISSING.get(key) if key is not None else None
-    if hit is not None and hit[0] is line.policy:
-        return hit[1]
-    found = line.missing()
-    if key is not None:
-        if len(_MISSING) >= _MAX:
-            _MISSING.clear()
-        _MISSING[key] = (line.policy, found)
-    return found
+    return _cached(_MISSING, key, line, line.missing)
 
 
 def _cached_extras(
     line: Line, found: Unlock | None, language: str, as_of: date, key: tuple[Any, ...] | None
 ) -> dict[str, Any]:
     full = None if key is None else (*key, language, as_of)
-    hit = _EXTRAS.get(full) if full is not None else None
-    if hit is not None and hit[0] is line.policy:
-        return hit[1]
-    extras = line_extras(line, found, language, as_of)
-    if full is not None:
-        if len(_EXTRAS) >= _MAX:
-            _EXTRAS.clear()
-        _EXTRAS[full] = (line.policy, extras)
-    return extras
+    return _cached(_EXTRAS, full, line, lambda: line_extras(line, found, language, as_of))
 
 
 _MERGED: dict[tuple[int, int], tuple[Any, Any, dict[str, Any]]] = {}
