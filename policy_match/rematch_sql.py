@@ -12,7 +12,7 @@ they were), on SQLite by comparing with a temporary copy of the chunk's old rows
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from enterprises.models import Enterprise, Loan, Person
 
 from .catalogue import CompiledPolicy
 from .formula_sql import amount_expression, money_field
-from .missing_sql import signature, values_table
+from .missing_sql import Signature, signature, values_table
 from .models import Match, MatchChange
 from .records import inputs_sql, trace_sql
 from .rules import Subject
@@ -76,8 +76,7 @@ def write(compiled: CompiledPolicy, scope: Scope) -> tuple[int, int]:
         f"INSERT INTO {MATCH} (enterprise_id, policy_id, version_id, subject_type, subject_id, "
         "subject_ref, status, amount, missing, inputs, trace, evaluated_on, evaluated_at) "
         "SELECT q.m_enterprise, q.m_policy, q.m_version, q.m_type, q.m_subject, q.m_ref, "
-        f"q.m_status, q.m_amount, COALESCE({as_json}, '[]'), {records}, q.m_trace, q.m_on, "
-        "q.m_at "
+        f"q.m_status, q.m_amount, COALESCE({as_json}, '[]'), {records}, q.m_trace, q.m_on, %s "
         # OFFSET 0 keeps PostgreSQL from inlining the subquery and working out each row's
         # signature once per join comparison.
         f"FROM ({select_sql}{' OFFSET 0' if postgres else ''}) q LEFT JOIN m ON {join} "
@@ -118,8 +117,8 @@ def write(compiled: CompiledPolicy, scope: Scope) -> tuple[int, int]:
                 "WHERE old.status IS DISTINCT FROM up.status "
                 "OR old.amount IS DISTINCT FROM up.amount RETURNING 1) "
                 "SELECT (SELECT count(*) FROM up), (SELECT count(*) FROM ev)",
-                [*table_params, *old_params, *select_params, scope.policy_id, scope.cause,
-                 _raw(scope.now)],
+                [*table_params, *old_params, _raw(scope.now), *select_params, scope.policy_id,
+                 scope.cause, _raw(scope.now)],
             )  # fmt: skip
             rows, events = cursor.fetchone()
             return int(rows), int(events)
@@ -127,7 +126,7 @@ def write(compiled: CompiledPolicy, scope: Scope) -> tuple[int, int]:
         cursor.execute(f"CREATE TEMP TABLE pm_old AS {old}", old_params)
         cursor.execute(
             f"WITH m ({', '.join(words)}, missing) AS (VALUES {table_sql}) {upsert}",
-            [*table_params, *select_params],
+            [*table_params, _raw(scope.now), *select_params],
         )
         # sqlite3 leaves rowcount at -1 for a statement that starts with WITH.
         cursor.execute("SELECT changes()")
@@ -179,10 +178,72 @@ def _raw(moment: datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(moment)
 
 
+# A run's chunks differ only in their id range, and building the SELECT through the ORM costs
+# about half as much as the database's work on a chunk (26 ms of 48 at 600,000 enterprises).
+# So a worker builds it once for a compiled version and date (all it depends on), with two
+# sentinel ids in the range's place, and each chunk puts its own range into the parameters.
+_FIRST, _LAST = -7_770_001_111, -7_770_002_222
+_KEPT = 8
+_statements: dict[tuple[str, date], _Select] = {}
+
+
+@dataclass(frozen=True)
+class _Select:
+    """A chunk's SELECT with its id range left open: the parameters' indexes of its ends."""
+
+    sql: str
+    params: tuple[Any, ...]
+    first_at: int
+    last_at: int
+    missing: Signature
+
+    def bound(self, scope: Scope) -> list[Any]:
+        params = list(self.params)
+        params[self.first_at], params[self.last_at] = scope.first_id, scope.last_id
+        return params
+
+
+def _select(compiled: CompiledPolicy, scope: Scope) -> _Select:
+    """The chunk's SELECT, built once for a version and date (a daily run's WHERE, each time)."""
+    # The compiled version's repr holds its rule, formula, cap and ids: a version edited in
+    # place, or a run id reused after a rollback, can never get another's statement.
+    key = (repr(compiled), scope.as_of) if scope.only is None else None
+    if key is not None and key in _statements:
+        return _statements[key]
+    sentinel = replace(scope, first_id=_FIRST, last_id=_LAST)
+    sql, params, missing = _select_sql(compiled, sentinel)
+    if params.count(_FIRST) != 1 or params.count(_LAST) != 1:  # never seen: build per chunk
+        sql, params, missing = _select_sql(compiled, scope)
+        return _Select(sql, tuple(params), -1, -1, missing)
+    built = _Select(sql, tuple(params), params.index(_FIRST), params.index(_LAST), missing)
+    if key is not None:
+        while len(_statements) >= _KEPT:
+            del _statements[next(iter(_statements))]
+        _statements[key] = built
+    return built
+
+
 def _rows(
     compiled: CompiledPolicy, scope: Scope
 ) -> tuple[str | None, list[Any], str, list[Any], list[str]]:
     """The chunk's rows as one SELECT, and the table of missing lists it joins."""
+    select = _select(compiled, scope)
+    params = select.bound(scope) if select.first_at >= 0 else list(select.params)
+    missing = select.missing
+    words = list(missing.annotations())
+    if len(missing.bits) <= ENUMERATE_BITS:  # every possible signature: no query needed
+        signatures = [(n,) for n in range(1 << len(missing.bits))]
+    else:  # the distinct signatures of the chunk: a few dozen in practice
+        found = scope.subjects(compiled.subject).annotate(**missing.annotations())
+        signatures = sorted(found.values_list(*words).order_by().distinct())
+        if not signatures:  # no subject in this range
+            return None, [], "", [], words
+    table_sql, table_params = values_table(missing, signatures)
+    return select.sql, params, table_sql, table_params, words
+
+
+def _select_sql(compiled: CompiledPolicy, scope: Scope) -> tuple[str, list[Any], Signature]:
+    """The SELECT of a chunk's rows through the ORM, and the missing-facts signature it uses."""
     subject, rule, as_of = compiled.subject, compiled.rule.rule, scope.as_of
     true = to_q(rule, as_of=as_of, subject=subject)
     unknown = to_q_unknown(rule, as_of=as_of, subject=subject)
@@ -191,8 +252,7 @@ def _rows(
     missing = signature(compiled, as_of=as_of)
     words = missing.annotations()
     text: CharFieldType[str, str] = CharFieldType()
-    subjects = scope.subjects(subject)
-    select = subjects.annotate(
+    select = scope.subjects(subject).annotate(
         m_enterprise=F("id") if is_enterprise else F("enterprise_id"),
         m_policy=Value(compiled.policy_id, output_field=IntegerField()),
         m_version=Value(compiled.version_id, output_field=IntegerField()),
@@ -210,18 +270,9 @@ def _rows(
         m_inputs=inputs_sql(compiled),
         m_trace=trace_sql(compiled, as_of=as_of),
         m_on=Value(as_of),
-        m_at=Value(scope.now),
         **words,
     )
     columns = ["m_enterprise", "m_policy", "m_version", "m_type", "m_subject", "m_ref",
-               "m_status", "m_amount", "m_inputs", "m_trace", "m_on", "m_at", *words]  # fmt: skip
+               "m_status", "m_amount", "m_inputs", "m_trace", "m_on", *words]  # fmt: skip
     sql, params = select.values_list(*columns).query.sql_with_params()
-    if len(missing.bits) <= ENUMERATE_BITS:  # every possible signature: no query needed
-        signatures = [(n,) for n in range(1 << len(missing.bits))]
-    else:  # the distinct signatures of the chunk: a few dozen in practice
-        found = subjects.annotate(**words).values_list(*words)
-        signatures = sorted(found.order_by().distinct())
-        if not signatures:  # no subject in this range
-            return None, [], "", [], list(words)
-    table_sql, table_params = values_table(missing, signatures)
-    return sql, list(params), table_sql, table_params, list(words)
+    return sql, list(params), missing

@@ -117,6 +117,11 @@ class CompiledRule:
         self._fn = compile_node(rule.root)
         self._size = len(rule.nodes)
 
+    def __repr__(self) -> str:
+        # The rule's own repr: a compiled policy's repr then says all it holds (the re-match
+        # keys its statements on it), never an address.
+        return f"CompiledRule({self.rule!r})"
+
     def run(self, ctx: Context) -> tuple[int, tuple[int, ...]]:
         trace = [UNKNOWN] * self._size
         outcome = self._fn(ctx, trace)
