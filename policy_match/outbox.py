@@ -8,8 +8,9 @@ chunk takes about a second). Newer events are read at once too, for speed; the r
 remembers how far it read (seen_id) and how many events that unsettled stretch held. On the
 next pass the stretch is read again only if its count grew (a late commit landed in it), so
 a re-match of 100,000 enterprises that dispatches after each chunk reads each event about
-once, not once per chunk. Every reader still makes what it makes idempotent (unique keys):
-a stretch read again gives nothing twice.
+once, not once per chunk. A pass counts the stretch once, and the events that settle in it.
+Every reader still makes what it makes idempotent (unique keys): a stretch read again gives
+nothing twice.
 """
 
 from __future__ import annotations
@@ -57,9 +58,14 @@ def outbox_read(
     made = 0
     with transaction.atomic():
         cursor = Cursor.objects.select_for_update().get(name=name)
-        stretch_unchanged = _count(cursor.last_id, cursor.seen_id) == cursor.seen_count
+        stretch = _count(cursor.last_id, cursor.seen_id)
+        stretch_unchanged = stretch == cursor.seen_count
         after = cursor.seen_id if stretch_unchanged else cursor.last_id
         seen = max(after, cursor.seen_id)
+        # What this pass has read of (last_id, seen]: counted from the ids handed to the
+        # handler, never counted again at the end, where a commit that landed among them
+        # after they were read would be counted as read and then never read.
+        read = stretch if stretch_unchanged else 0
         while True:
             ids = list(
                 MatchChange.objects.filter(id__gt=after)
@@ -69,11 +75,14 @@ def outbox_read(
             if not ids:
                 break
             made += handle(after, ids[-1])
+            read += len(ids)
             after = seen = max(seen, ids[-1])
             if len(ids) < batch:
                 break
         settled = _settled_bound(cursor.last_id, seen, now)
+        # Only the events that settled in this pass are counted (each once in its life),
+        # not the whole new stretch, which after a big re-publish holds all its events.
         Cursor.objects.filter(pk=cursor.pk).update(
-            last_id=settled, seen_id=seen, seen_count=_count(settled, seen)
+            last_id=settled, seen_id=seen, seen_count=read - _count(cursor.last_id, settled)
         )
     return made

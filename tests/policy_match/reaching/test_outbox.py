@@ -71,3 +71,21 @@ def test_the_cursor_stops_below_the_first_event_that_has_not_settled() -> None:
     _event(3, now - SETTLE - timedelta(minutes=1))  # old, but after an unsettled one
     outbox_read(name="t", handle=Reader(), now=now)
     assert Cursor.objects.get(name="t").last_id == 1
+
+
+def test_an_event_that_commits_among_those_just_read_is_read_on_the_next_pass() -> None:
+    now = timezone.now()
+    for pk in (20, 22):
+        _event(pk, now)
+    reader = Reader()
+
+    def late_commit(after: int, last: int) -> int:
+        made = reader(after, last)
+        if not MatchChange.objects.filter(id=21).exists():
+            _event(21, now)  # lands below what this batch read, before the pass ends
+        return made
+
+    outbox_read(name="t", handle=late_commit, now=now)
+    assert reader.read == [20, 22]
+    outbox_read(name="t", handle=reader, now=now)
+    assert 21 in reader.read
