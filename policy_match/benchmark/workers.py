@@ -25,13 +25,16 @@ def rematch_celery_seconds(slug: str, database_url: str, *, timeout: float = 600
              "--pool=prefork", "--loglevel=INFO", "--without-gossip", "--without-mingle",
              "--without-heartbeat", "-n", f"benchmark-{os.getpid()}@%h"],
             cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, "DATABASE_URL": database_url, "CELERY_TASK_ALWAYS_EAGER": "false"},
+            # INFO: its "ready." line is how we know it listens, whatever the caller's level.
+            env={**os.environ, "DATABASE_URL": database_url, "CELERY_TASK_ALWAYS_EAGER": "false",
+                 "DJANGO_LOG_LEVEL": "INFO"},
         )  # fmt: skip
         try:
             deadline = time.monotonic() + 60
             while "ready." not in Path(log.name).read_text(errors="replace"):
                 if time.monotonic() > deadline or worker.poll() is not None:
-                    raise RuntimeError("celery worker did not start")
+                    tail = Path(log.name).read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"celery worker did not start:\n{tail}")
                 time.sleep(0.1)
             start = time.perf_counter()
             with eager(False):

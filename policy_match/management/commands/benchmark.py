@@ -36,14 +36,17 @@ TABLE = [
     ("api_batch_profiles_per_s", "POST /match/batch/, 50 profiles each", ""),
     ("api_batch_vs_match", "", "≥ 3"),
     ("load_generator", "wrk, or python (shares the cores)", ""),
-    ("rematch_seconds", "INSERT … SELECT ~0.35 s / 100k", "≤ 1.5 s at 100k"),
+    ("rematch_seconds", "publish → last chunk committed", "≤ 1.5 s at 100k"),
+    ("rematch_followups_seconds", "then notices/webhooks outbox + take-up", ""),
     ("rematch_person_seconds", "", ""),
     ("rematch_floor_seconds", "(measured in this run)", ""),
     ("rematch_vs_floor", "", "≤ 3"),
     ("rematch_some_seconds", "age limit 3 → 4 years: some rows change", ""),
     ("rematch_some_changed_share", "(share of the rows that changed)", "~0.05"),
     ("rematch_some_vs_floor", "", "≤ 3"),
+    ("rematch_some_followups_seconds", "", ""),
     ("rematch_all_seconds", "the rule negated: every decided row flips", ""),
+    ("rematch_all_followups_seconds", "", ""),
     ("rematch_all_changed_share", "", ""),
     ("naive_rematch_seconds", "(5,000 timed, scaled to N)", ""),
     ("rematch_speedup", "", "≥ 50×"),
@@ -130,10 +133,12 @@ class Command(BaseCommand):
         figures["match_profile_ms"] = measures.match_profile_ms(as_of=AS_OF)
         figures["advised_render_ms"] = measures.advised_render_ms(as_of=AS_OF)
         step("re-match (enterprise-level, person-level) …")
-        figures["rematch_seconds"] = round(measures.rematch_seconds(measures.ENTERPRISE_POLICY), 3)
-        figures["rematch_person_seconds"] = round(
-            measures.rematch_seconds(measures.PERSON_POLICY), 3
-        )
+        enterprise = measures.rematch_seconds(measures.ENTERPRISE_POLICY)
+        figures["rematch_seconds"] = enterprise["seconds"]
+        figures["rematch_followups_seconds"] = enterprise["followups_seconds"]
+        figures["rematch_person_seconds"] = measures.rematch_seconds(measures.PERSON_POLICY)[
+            "seconds"
+        ]
         figures["rematch_floor_seconds"] = round(measures.rematch_floor_seconds("enterprise"), 3)
         figures["rematch_vs_floor"] = round(
             figures["rematch_seconds"] / figures["rematch_floor_seconds"], 2
@@ -170,7 +175,9 @@ class Command(BaseCommand):
         changed = measures.rematch_changed_seconds(measures.ENTERPRISE_POLICY)
         figures["rematch_some_seconds"] = changed["some_seconds"]
         figures["rematch_some_changed_share"] = changed["some_changed_share"]
+        figures["rematch_some_followups_seconds"] = changed["some_followups_seconds"]
         figures["rematch_all_seconds"] = changed["all_seconds"]
+        figures["rematch_all_followups_seconds"] = changed["all_followups_seconds"]
         figures["rematch_all_changed_share"] = changed["all_changed_share"]
         figures["rematch_some_vs_floor"] = round(
             changed["some_seconds"] / figures["rematch_floor_seconds"], 2
@@ -216,12 +223,12 @@ class Command(BaseCommand):
             f"{figures['cpu_count']} CPUs, "
             + ", ".join(f"{k} {v}" for k, v in figures["database"].items())
         )
-        self.stdout.write(f"{'figure':<24}{'value':>24}  {'floor':<40}goal")
+        self.stdout.write(f"{'figure':<32}{'value':>16}  {'floor':<40}goal")
         for key, floor, goal in TABLE:
             value = figures.get(key)
             shown = (
                 "—" if value is None else json.dumps(value) if isinstance(value, dict) else value
             )
-            self.stdout.write(f"{key:<24}{shown!s:>24}  {floor:<40}{goal}")
+            self.stdout.write(f"{key:<32}{shown!s:>16}  {floor:<40}{goal}")
         if self.api_errors:
             self.stdout.write(self.style.WARNING(f"{self.api_errors} failed API requests"))
