@@ -66,12 +66,20 @@ def total(lines: Iterable[Line]) -> tuple[Decimal, dict[str, str]]:
     by_policy: dict[str, list[Line]] = defaultdict(list)
     for line in lines:
         by_policy[line.policy.slug].append(line)
+    return _grouped(
+        (slug, ls[0].policy, policy_amount(ls[0].policy, ls)) for slug, ls in by_policy.items()
+    )
+
+
+def _grouped(
+    amounts: Iterable[tuple[str, CompiledPolicy, Decimal]],
+) -> tuple[Decimal, dict[str, str]]:
+    """The sum of (slug, policy, money) with each exclusive group counted once at its best
+    measure (the first of equals wins), and the measures a group left out, with their winner."""
     best: dict[str, tuple[Decimal, str]] = {}
     excluded: dict[str, str] = {}
     result = ZERO
-    for slug, policy_lines in by_policy.items():
-        policy = policy_lines[0].policy
-        amount = policy_amount(policy, policy_lines)
+    for slug, policy, amount in amounts:
         group = policy.exclusive_group
         if not group:
             result += amount
@@ -93,7 +101,11 @@ class MatchReport:
     @cached_property
     def eligible_total(self) -> tuple[Decimal, dict[str, str]]:
         """total() of the eligible lines: summary(), to_json() and the advice all need it."""
-        return total(line for line in self.lines if line.outcome == TRUE)
+        amounts, _ = self.eligible_amounts
+        return _grouped(
+            (slug, lines[0].policy, amounts[slug])
+            for slug, lines in self.eligible_by_policy.items()
+        )
 
     @cached_property
     def eligible_by_policy(self) -> dict[str, list[Line]]:
