@@ -11,14 +11,17 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enterprises.models import Enterprise, Loan, Person
 from policies.models import Policy, PolicyStatus, PolicyVersion
+from policy_match.catalogue import published_catalogue
 from policy_match.models import Match, MatchChange, RematchChunk, RematchRun, RematchStatus
 from policy_match.records import typed_inputs
 from policy_match.rematch import rematch_chunk_run, rematch_policy_start, rematch_progress
+from policy_match.rematch_sql import Scope, _select_sql
 from policy_match.rules import Subject
 from policy_match.selectors import match_confirmed
 from policy_match.services import match_enterprise
@@ -249,3 +252,16 @@ def test_a_run_kicks_the_outbox_once_a_few_seconds_and_when_it_ends(
     # The first chunk's kick (the next ones fall within KICK_SECONDS) and the run's end.
     assert ran.count("policy_match.tasks.events_dispatch") == 2
     assert MatchChange.objects.filter(policy=run.policy).exists()
+
+
+def test_a_person_chunk_reads_only_its_own_enterprises(catalogue: None) -> None:
+    """A person measure with an enterprise fact joins the enterprises of the chunk's range only:
+    PostgreSQL did not carry the person's range over the join and scanned every enterprise."""
+    people = [c for c in published_catalogue() if c.subject is Subject.PERSON]
+    scope = Scope(people[0].policy_id, 41, 42, AS_OF, "test", now=timezone.now())
+    joined = [c for c in people if "enterprises_enterprise" in _select_sql(c, scope)[0]]
+    assert joined, "no person measure reads an enterprise fact"
+    for compiled in joined:
+        sql, params, _missing = _select_sql(compiled, scope)
+        assert '"enterprises_enterprise"."id" BETWEEN' in sql, compiled.policy_id
+        assert params.count(41) >= 2 and params.count(42) >= 2, compiled.policy_id
