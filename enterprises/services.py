@@ -9,6 +9,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from policy_match.jobs import REMATCH_ENTERPRISE, WELCOME_SEND, job_send
 from policy_match.profile import Profile, ProfileError
 
 from .models import Enterprise, Loan, Partner, Person, validate_credit_code
@@ -124,8 +125,6 @@ def enterprise_save_for_owner(
 ) -> Enterprise:
     """Save a startup's profile as its owner's enterprise and re-match it after commit; the
     first save also e-mails the owner its results, in `language` (the page's)."""
-    from policy_match.tasks import rematch_enterprise, welcome_send  # tasks import our models
-
     enterprise = Enterprise.objects.filter(owner=owner).order_by("id").first()
     first = enterprise is None
     enterprise = enterprise_save_profile(
@@ -135,9 +134,9 @@ def enterprise_save_for_owner(
         credit_code=enterprise.credit_code if enterprise else None,
         enterprise=enterprise or Enterprise(owner=owner),
     )
-    transaction.on_commit(lambda: rematch_enterprise.delay(enterprise.pk))
+    transaction.on_commit(lambda: job_send(REMATCH_ENTERPRISE, enterprise.pk))
     if first:
-        transaction.on_commit(lambda: welcome_send.delay(enterprise.pk, language))
+        transaction.on_commit(lambda: job_send(WELCOME_SEND, enterprise.pk, language))
     return enterprise
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from enterprises.models import Enterprise, validate_visible_name
 from policies.models import Policy, PolicyStatus, SubjectType
 
+from .jobs import APPLICATION_UPDATED, job_send
 from .models import Application, ApplicationStatus
 
 APPLIED, AWARDED, PAID, REJECTED = (
@@ -212,10 +213,8 @@ def application_save(
 
 
 def _updated(application_id: int) -> None:
-    # Late import: webhooks and take-up read applications; this module must not need them.
-    from .tasks import application_updated
-
-    application_updated.delay(application_id)
+    # By name (jobs.py): webhooks and take-up read applications; this module must not need them.
+    job_send(APPLICATION_UPDATED, application_id)
 
 
 def application_history(*, application: Application) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from policies.models import Policy, PolicyStatus
 from policies.versions import version_in_force
 
 from .catalogue import compile_version
+from .jobs import EVENTS_DISPATCH, REMATCH_CHUNK, TAKEUP_REFRESH, job_send
 from .models import ChangeCause, RematchChunk, RematchRun, RematchStatus
 from .rematch_sql import Scope, remove, write
 from .rules.to_q import crossings_q
@@ -74,11 +75,9 @@ def rematch_policy_start(
 
 def rematch_send(*, run: RematchRun) -> None:
     """Hand the run's pending chunks to the broker; if it is down the sweeper retries later."""
-    from .tasks import rematch_chunk  # tasks import this module
-
     for chunk in run.chunks.filter(done_at__isnull=True):
         try:
-            rematch_chunk.delay(chunk.pk)
+            job_send(REMATCH_CHUNK, chunk.pk)
         except Exception:  # broker down: the chunk stays pending in the outbox
             logger.exception("rematch chunk %s not sent; the sweeper will resend it", chunk.pk)
             return
@@ -167,11 +166,9 @@ KICK_SECONDS = 5
 def _dispatch_on_commit(run_id: int) -> None:
     """Notices and webhooks read the change events (an outbox) once the chunk commits: when the
     run is done, and otherwise at most once in KICK_SECONDS (over every worker)."""
-    from .tasks import events_dispatch, takeup_refresh  # tasks import this module
-
     if not RematchChunk.objects.filter(run_id=run_id, done_at__isnull=True).exists():
         policy_id = RematchRun.objects.values_list("policy_id", flat=True).get(pk=run_id)
-        transaction.on_commit(events_dispatch.delay)
-        transaction.on_commit(lambda: takeup_refresh.delay([policy_id]))
+        transaction.on_commit(lambda: job_send(EVENTS_DISPATCH))
+        transaction.on_commit(lambda: job_send(TAKEUP_REFRESH, [policy_id]))
     elif cache.add("rematch:events-kicked", True, timeout=KICK_SECONDS):
-        transaction.on_commit(events_dispatch.delay)
+        transaction.on_commit(lambda: job_send(EVENTS_DISPATCH))

@@ -13,6 +13,7 @@ from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_profile
 
 from .catalogue import CompiledPolicy, published_catalogue
+from .jobs import EVENTS_DISPATCH, job_send
 from .models import ChangeCause, Match, MatchChange, MatchStatus
 from .profile import Profile, Values
 from .records import inputs_of, trace_text
@@ -136,9 +137,7 @@ def match_enterprise(
 
 def _dispatch_on_commit() -> None:
     """Webhooks read the change events (an outbox) once they commit."""
-    from .tasks import events_dispatch  # tasks import this module
-
-    transaction.on_commit(events_dispatch.delay)
+    transaction.on_commit(lambda: job_send(EVENTS_DISPATCH))
 
 
 def _change(new: Match | None, old: Match | None, cause: str, now: datetime) -> MatchChange:
