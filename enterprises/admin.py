@@ -21,9 +21,9 @@ from policy_match.admin.enterprise import (
     opportunities_table,
 )
 from policy_match.admin.paginator import ScaledListMixin
+from policy_match.jobs import REMATCH_ENTERPRISE, job_send
 from policy_match.models import Match, MatchStatus
 from policy_match.rules import Subject, facts_for
-from policy_match.tasks import rematch_enterprise as rematch_enterprise_task
 
 from .models import Enterprise, Loan, Partner, PartnerAPIKey, Person
 
@@ -96,13 +96,13 @@ class EnterpriseAdmin(ScaledListMixin, SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         # A changed profile is re-matched once its people and loans are saved too (design §6).
         enterprise_id = form.instance.pk
-        transaction.on_commit(lambda: rematch_enterprise_task.delay(enterprise_id))
+        transaction.on_commit(lambda: job_send(REMATCH_ENTERPRISE, enterprise_id))
 
     @admin.action(description=gettext_lazy("立即重新匹配所选企业"))
     def rematch_now(self, request: HttpRequest, queryset: QuerySet[Enterprise]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
         for enterprise_id in ids:
-            rematch_enterprise_task.delay(enterprise_id)
+            job_send(REMATCH_ENTERPRISE, enterprise_id)
         messages.success(request, _("已安排重新匹配 %(count)s 家企业。") % {"count": len(ids)})
 
     def get_urls(self) -> list[URLPattern]:
@@ -116,7 +116,7 @@ class EnterpriseAdmin(ScaledListMixin, SimpleHistoryAdmin):
         enterprise = get_object_or_404(Enterprise, pk=object_id)
         if not self.has_view_permission(request, enterprise):
             raise PermissionDenied
-        rematch_enterprise_task.delay(enterprise.pk)
+        job_send(REMATCH_ENTERPRISE, enterprise.pk)
         messages.success(request, _("已重新匹配“%(name)s”。") % {"name": enterprise.name})
         url = reverse("admin:enterprises_enterprise_change", args=[enterprise.pk])
         return HttpResponseRedirect(url)
