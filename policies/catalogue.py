@@ -23,7 +23,8 @@ from django.utils import timezone
 from policy_match.rules import RuleError, Text
 
 from . import versions, yaml_safe
-from .documents import content_hash, to_document, validate
+from .document_canonical import content_hash, to_document
+from .documents import validate
 from .models import Policy, PolicyStatus, PolicyVersion, VersionStatus
 
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date, datetime
 from typing import Any
 
-import yaml
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
@@ -21,150 +19,21 @@ from django.utils.translation import gettext_lazy as _
 
 from policy_match.rules import RuleError, Subject, parse, parse_formula
 
-from . import yaml_safe
-from .catalogue import dump_yaml
-from .documents import to_document, validate
-from .editor_forms import FormulaNumbersField, RuleEditorField, SourcesField
+from .benefit_editor_fields import FormulaNumbersField, SourcesField
+from .document_canonical import to_document
+from .documents import validate
+from .editor_forms import RuleEditorField
 from .editor_merge import EditorMergeMixin
+from .field_paths import TRANSLATED, field_for_path
 from .models import PolicyVersion
-
-CODE_STYLE = (
-    "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace;"
-    " font-size: 13px; line-height: 1.45; width: 100%; box-sizing: border-box; tab-size: 2;"
-)
-
-
-class CodeTextarea(forms.Textarea):
-    def __init__(self, rows: int = 12) -> None:
-        super().__init__(
-            attrs={
-                "rows": rows,
-                "class": "vLargeTextField pm-code",
-                "spellcheck": "false",
-                "autocapitalize": "off",
-                "style": CODE_STYLE,
-            }
-        )
-
-
-def jsonable(data: Any) -> Any:
-    """YAML data made JSON-ready in the catalogue's own conventions.
-
-    YAML reads `2025-03-26` as a date and `0.04` as a float; the catalogue stores dates as ISO
-    text and decimals as quoted strings (a float would round money), and the engine reads both.
-    """
-    if isinstance(data, dict):
-        return {str(key): jsonable(value) for key, value in data.items()}
-    if isinstance(data, list | tuple):
-        return [jsonable(item) for item in data]
-    if isinstance(data, datetime | date):
-        return data.isoformat()
-    if isinstance(data, float):
-        return repr(data)
-    return data
-
-
-class StructuredField(forms.Field):
-    """YAML or JSON text in a monospace textarea; cleans to JSON-ready data."""
-
-    def __init__(self, *, empty: Any = None, rows: int = 12, **kwargs: Any) -> None:
-        self.empty = empty
-        kwargs.setdefault("widget", CodeTextarea(rows=rows))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, str):  # what the user typed (a bound form shown again)
-            return value
-        if value in (None, [], {}):
-            return ""
-        return dump_yaml(value)
-
-    def to_python(self, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        text = value.strip()
-        if not text:
-            return copy.copy(self.empty)
-        try:
-            return jsonable(json.loads(text))
-        except RecursionError:  # in json.loads or jsonable: deeper than any rule may be
-            raise ValidationError(_("嵌套层数过多"), code="too_deep") from None
-        except ValueError:
-            pass
-        try:
-            return jsonable(yaml_safe.load(text))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"{mark.line + 1}:{mark.column + 1}" if mark else "?"
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise ValidationError(
-                _("不是有效的 YAML 或 JSON（第 %(where)s 处：%(problem)s）"),
-                code="syntax",
-                params={"where": where, "problem": problem},
-            ) from None
+from .structured_fields import StructuredField
 
 
 def _rule_error(exc: RuleError) -> ValidationError:
     return ValidationError(exc.text(get_language()), code="rule")
 
 
-# Document paths (documents.validate) → the form field that holds them. The longest match wins.
-_PATH_FIELDS = {
-    "rule": "rule",
-    "name": "name",
-    "summary": "summary",
-    "issuer": "issuer",
-    "issuer_assumed": "assumptions",
-    "benefit.kind": "benefit_kind",
-    "benefit.cap": "cap",
-    "benefit.cap_scope": "cap_scope",
-    "benefit.cap_per": "cap_per",
-    "benefit.unit": "unit",
-    "benefit.formula": "formula",
-    "benefit.value_note": "value_note",
-    "benefit.estimated_value": "estimated_value",
-    "benefit.amount_note": "amount_note",
-    "benefit.assumed": "assumptions",
-    "valid_from": "valid_from",
-    "valid_to": "valid_to",
-    "apply_opens": "apply_opens",
-    "apply_closes": "apply_closes",
-    "dates_note": "dates_note_zh_hans",
-    "dates_assumed": "assumptions",
-    "exclusive_group": "exclusive_group",
-    "application.channel": "application_channel",
-    "application.url": "application_url",
-    "application.assumed": "assumptions",
-    "sources": "sources",
-    "confidence.level": "confidence",
-    "confidence.note": "confidence_note_zh_hans",
-    "manual_checks": "manual_checks",
-    "apply_window": "apply_window",
-    "documents": "documents",
-    "notes": "notes_zh_hans",
-    "benefit.award": "award",
-    "jurisdiction.level": "jurisdiction",
-    "jurisdiction.name": "jurisdiction_name",
-    "benefit.award_assumed": "assumptions",
-    "benefit.amount_kind": "amount_kind",
-}
-TRANSLATED = (
-    "name", "summary", "issuer", "jurisdiction_name", "value_note", "amount_note",
-    "application_channel",
-    "dates_note", "notes", "confidence_note",
-)  # fmt: skip
 ASSUMPTION_KEYS = ("issuer", "dates", "benefit", "award", "application")
-
-
-def field_for_path(path: str) -> str | None:
-    """The model field a document path belongs to (`benefit.formula.mul[1]` → formula)."""
-    best = ""
-    for prefix in _PATH_FIELDS:
-        if (path == prefix or path.startswith((f"{prefix}.", f"{prefix}["))) and len(prefix) > len(
-            best
-        ):
-            best = prefix
-    return _PATH_FIELDS[best] if best else None
 
 
 class PolicyVersionForm(EditorMergeMixin, forms.ModelForm):

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import versions
-from .documents import content_hash, to_document, validate
+from .document_canonical import content_hash, to_document
+from .documents import validate
 from .models import Policy, PolicyStatus, PolicyVersion, VersionStatus
 
 PUBLISHER_GROUP = "publisher"

@@ -16,7 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from policy_match.rules import RuleError, parse, render_rule
 
 from .benefit_editor import formula_text
-from .forms import field_for_path
+from .field_paths import field_for_path
 from .models import PolicyVersion
 from .rule_sentences import language
 

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from policy_match.rules import normalize_language, parse, render_rule
 
 from ..catalogue import dump_yaml
-from ..forms import CODE_STYLE
+from ..structured_fields import CODE_STYLE
 
 
 def language() -> str:

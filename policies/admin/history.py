@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..catalogue import dump_yaml
-from ..documents import to_document
+from ..document_canonical import to_document
 from ..models import Policy, PolicyVersion, VersionStatus
 from ..version_sentences import field_changes, rule_changes, shown
 from .common import language, page_context, rule_sentences

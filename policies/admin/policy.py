@@ -24,7 +24,7 @@ from policy_match.models import RematchRun
 from policy_match.rematch import rematch_progress
 
 from ..catalogue import dump_yaml
-from ..documents import content_hash, to_document
+from ..document_canonical import content_hash, to_document
 from ..models import BenefitUnit, Policy, PolicyVersion, SubjectType, VersionStatus
 from ..services import can_publish, policy_retire, policy_version_draft
 from ..versions import in_force, timeline

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from policies.benefit_editor import formula_numbers
-from policies.documents import to_document
+from policies.document_canonical import to_document
 from policies.models import PolicyVersion
 from policies.rule_editor import rule_rows
 
