@@ -6,7 +6,7 @@ server has already decoded the chunks (gunicorn says so with `wsgi.input_termina
 is read here, at most `limit` + 1 bytes, and handed on with its length, so every size limit
 applies to it as to any other body (one byte over is enough to refuse it). Where the server has
 not (the development server), the request is marked, and the API answers 411 Length Required
-rather than pretend the body was empty (policy_match.api.support.RequestBodyMiddleware).
+rather than pretend the body was empty (policy_match.api.bodies.RequestBodyMiddleware).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A partner call is a request under /api/v1/ with an `Authorization: Api-Key …` header and no
 cookies. Sessions, user authentication, messages, the history user and the page language mean
 nothing to it: the key authenticates it (DRF), the view activates the Accept-Language language
-and sends `Vary: Accept-Language` itself (policy_match.api.support.LanguageMixin), and without a
+and sends `Vary: Accept-Language` itself (policy_match.api.language.LanguageMixin), and without a
 cookie there is no session and no signed-in user (simple_history records no user for a key either:
 DRF's user is AnonymousUser). Its JSON is never a page a browser shows: a browser cannot send
 that header on a navigation or in a frame, and a script of another origin cannot without CORS,

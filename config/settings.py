@@ -182,17 +182,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["policy_match.api.keys.IsPartnerOrStaff"],
     "DEFAULT_THROTTLE_CLASSES": ["policy_match.api.keys.PartnerKeyThrottle"],
-    "DEFAULT_PARSER_CLASSES": ["policy_match.api.support.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["policy_match.api.bodies.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
-        "policy_match.api.support.JSONRenderer",  # DRF's, with orjson
+        "policy_match.api.bodies.JSONRenderer",  # DRF's, with orjson
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "DEFAULT_VERSION": "v1",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "policy_match.api.support.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "policy_match.api.support.PageNumberPagination",
+    "EXCEPTION_HANDLER": "policy_match.api.errors.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "policy_match.api.pagination.PageNumberPagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -256,7 +256,7 @@ INSTALLED_APPS += ["axes", "csp"]
 # First: the request id and the access line cover every other middleware. Then the body size
 # check, before anything reads a body.
 MIDDLEWARE.insert(0, "config.logging.RequestIdMiddleware")
-MIDDLEWARE.insert(1, "policy_match.api.support.RequestBodyMiddleware")
+MIDDLEWARE.insert(1, "policy_match.api.bodies.RequestBodyMiddleware")
 # Axes last, as its documentation requires: it turns a lockout into the 429 response.
 MIDDLEWARE += ["config.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
 # Axes first, so a locked-out client is refused before its password is even checked.

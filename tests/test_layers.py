@@ -161,4 +161,4 @@ def test_it_places_modules_in_their_layers(module: str, layer: str) -> None:
 def test_it_would_notice_a_use_case_importing_a_surface() -> None:
     imports = _imports("policy_match.services", MODULES["policy_match.services"])
     assert "policy_match.models" in imports  # imports are read
-    assert _layer("policy_match.api.support") == "surface"
+    assert _layer("policy_match.api.errors") == "surface"

@@ -29,6 +29,8 @@ from policy_match.applications import (
 from policy_match.models import Application
 
 from .enterprises import ID_PARAMETER, enterprises_scoped
+from .errors import Conflict
+from .language import LanguageMixin
 from .schema import LANGUAGE_PARAMETER, errors
 from .serializers.applications import (
     ApplicationCreateInputSerializer,
@@ -37,7 +39,6 @@ from .serializers.applications import (
     application_input,
     application_json,
 )
-from .support import Conflict, LanguageMixin
 
 APPLICATION_PARAMETER = OpenApiParameter(
     "application",

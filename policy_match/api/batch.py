@@ -17,6 +17,7 @@ from policy_match.advice import advised_json
 from policy_match.services import match_profile
 
 from .keys import request_catalogue, throttle_charge
+from .language import LanguageMixin, request_language
 from .schema import LANGUAGE_PARAMETER, errors
 from .serializers.batch import (
     MAX_PROFILES,
@@ -25,7 +26,6 @@ from .serializers.batch import (
     batch_profile,
     validate_batch,
 )
-from .support import LanguageMixin, request_language
 
 
 class MatchBatchApi(LanguageMixin, APIView):

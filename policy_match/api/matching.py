@@ -21,6 +21,7 @@ from policy_match.rules import FACTS
 from policy_match.services import match_profile
 
 from .keys import request_catalogue, request_partner
+from .language import LanguageMixin, request_language
 from .schema import LANGUAGE_PARAMETER, errors
 from .serializers.compare import (
     CompareInputSerializer,
@@ -29,12 +30,10 @@ from .serializers.compare import (
 )
 from .serializers.matching import (
     FactOutputSerializer,
-    MatchInputSerializer,
     MatchOutputSerializer,
     PartnerOutputSerializer,
-    validate_match_input,
 )
-from .support import LanguageMixin, request_language
+from .serializers.profile_input import MatchInputSerializer, validate_match_input
 
 
 @cache

@@ -11,8 +11,8 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from policies.models import Category, Jurisdiction, PolicyVersion, SubjectType, VersionStatus
 from policies.versions import in_force_q
+from policy_match.api.language import LanguageMixin
 from policy_match.api.schema import LANGUAGE_PARAMETER, errors
-from policy_match.api.support import LanguageMixin
 
 from .serializers.policies import PolicyDetailOutputSerializer, PolicyOutputSerializer
 

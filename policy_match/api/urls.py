@@ -4,18 +4,14 @@ schema and its two readers, Swagger UI and ReDoc, served from local assets."""
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from policy_match.api.enterprises import (
-    EnterpriseDetailApi,
-    EnterpriseListCreateApi,
-    EnterpriseMatchDetailApi,
-    EnterpriseMatchListApi,
-)
+from policy_match.api.enterprise_matches import EnterpriseMatchDetailApi, EnterpriseMatchListApi
+from policy_match.api.enterprises import EnterpriseDetailApi, EnterpriseListCreateApi
 from policy_match.api.policies import PolicyDetailApi, PolicyListApi
 
 from .applications import ApplicationDetailApi, ApplicationListCreateApi
 from .batch import MatchBatchApi
+from .errors import api_not_found
 from .matching import FactListApi, MatchCompareApi, MatchCreateApi, PartnerDetailApi, RedocApi
-from .support import api_not_found
 from .webhooks import WebhookDeliveryListApi, WebhookDetailApi, WebhookListCreateApi
 
 v1: list[URLPattern | URLResolver] = [

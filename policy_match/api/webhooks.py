@@ -28,7 +28,9 @@ from policy_match.webhooks.endpoints import (
     endpoint_update,
 )
 
+from .errors import Conflict
 from .keys import request_partner
+from .language import LanguageMixin
 from .schema import LANGUAGE_PARAMETER, errors
 from .serializers.webhooks import (
     DeliveryOutputSerializer,
@@ -39,7 +41,6 @@ from .serializers.webhooks import (
     webhook_input,
     webhook_json,
 )
-from .support import Conflict, LanguageMixin
 
 ID_PARAMETER = OpenApiParameter(
     "id",

@@ -9,7 +9,7 @@ import pytest
 from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 
-from policy_match.api.support import JSONRenderer
+from policy_match.api.bodies import JSONRenderer
 
 SAMPLES: list[Any] = [
     {"text": "最高学历：硕士；要求为 硕士 ✓", "amount": "50000.00", "ref": None, "count": 3},

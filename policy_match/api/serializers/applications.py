@@ -13,7 +13,8 @@ from rest_framework import serializers
 
 from policy_match.models import Application, ApplicationStatus
 
-from .matching import DocumentedField, money_field, parse_iso_date
+from .facts import DocumentedField, money_field
+from .profile_input import parse_iso_date
 
 AMOUNT_PATTERN = r"^\d{1,14}(\.\d{1,2})?$"
 _AMOUNT = re.compile(AMOUNT_PATTERN)

@@ -11,15 +11,10 @@ from rest_framework import serializers
 
 from policy_match.profile import Profile
 
-from ..support import error_body, error_paths
-from .matching import (
-    NO_NUL_PATTERN,
-    DocumentedField,
-    ErrorOutputSerializer,
-    MatchOutputSerializer,
-    parse_iso_date,
-    validate_profile,
-)
+from ..errors import error_body, error_paths
+from .facts import NO_NUL_PATTERN, DocumentedField
+from .matching import ErrorOutputSerializer, MatchOutputSerializer
+from .profile_input import parse_iso_date, validate_profile
 
 MAX_PROFILES = 100
 MAX_REF = 40

@@ -12,16 +12,10 @@ from policy_match.advice.compare import ProfileChange
 from policy_match.profile import Profile
 from policy_match.rules import FACTS, Subject
 
-from .advice import FactValueField
-from .matching import (
-    MatchInputSerializer,
-    MatchSubjectOutputSerializer,
-    MatchSummaryOutputSerializer,
-    ReasonOutputSerializer,
-    money_field,
-    parse_iso_date,
-    validate_profile,
-)
+from .advice import FactValueField, ReasonOutputSerializer
+from .facts import money_field
+from .matching import MatchSubjectOutputSerializer, MatchSummaryOutputSerializer
+from .profile_input import MatchInputSerializer, parse_iso_date, validate_profile
 
 MAX_CHANGES = 50
 

@@ -27,16 +27,18 @@ from enterprises.models import (
     validate_visible_name,
 )
 from policies.models import Category
-from policy_match.api.serializers.matching import (
+from policy_match.api.serializers.facts import (
     EnterpriseFactsInputSerializer,
     LoanInputSerializer,
+    StoredPersonInputSerializer,
+    money_field,
+)
+from policy_match.api.serializers.matching import (
     MatchReasonOutputSerializer,
     MatchSubjectOutputSerializer,
     MissingFactOutputSerializer,
-    StoredPersonInputSerializer,
-    money_field,
-    validate_profile,
 )
+from policy_match.api.serializers.profile_input import validate_profile
 from policy_match.models import ChangeCause, Match, MatchStatus
 from policy_match.profile import Profile
 from policy_match.rules import FACTS

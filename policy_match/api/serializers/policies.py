@@ -18,7 +18,7 @@ from policies.models import (
     Jurisdiction,
     SubjectType,
 )
-from policy_match.api.support import request_language
+from policy_match.api.language import request_language
 from policy_match.rules import parse, render_rule
 
 
