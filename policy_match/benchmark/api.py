@@ -19,6 +19,7 @@ from enterprises.models import Partner, PartnerAPIKey
 
 from .load import LoadResult, run_load
 from .measures import PROFILE
+from .procs import children, peak_rss_mb
 
 REPO = Path(__file__).resolve().parents[2]
 MATCH_PATH = "/api/v1/match/"
@@ -41,18 +42,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
 @contextmanager
@@ -122,7 +111,7 @@ def api_figures(database_url: str, *, seconds: int = 10, concurrency: int = 16) 
         healthz = load(base + "/healthz")
         # Batches take longer each: fewer connections keep the workers busy without queueing.
         batched = load(base + BATCH_PATH, batch, connections=4)
-        rss = max((_rss_mb(pid) for pid in _children(process.pid)), default=0.0)
+        rss = max((peak_rss_mb(pid) for pid in children(process.pid)), default=0.0)
     with gunicorn(database_url, app="policy_match.benchmark.hello:app") as (base, _process):
         hello = load(base + "/")
     generator = "wrk" if shutil.which("wrk") else "python"

@@ -1,4 +1,5 @@
-"""The re-match through a real Celery worker (2 processes), from publish to the last chunk."""
+"""The re-match through a real Celery worker (2 processes), from publish to the last chunk, and
+the most memory any of the worker's processes held meanwhile."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from config.celery_app import app
 from policy_match.models import RematchStatus
 
 from .measures import eager, publish
+from .procs import family_peak_rss_mb
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def rematch_celery_seconds(slug: str, database_url: str, *, timeout: float = 600) -> float:
+def rematch_celery(slug: str, database_url: str, *, timeout: float = 600) -> tuple[float, float]:
+    """(seconds, peak RSS in MB of the worker's parent and pool processes)."""
     app.control.purge()
     with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
         worker = subprocess.Popen(
@@ -42,7 +45,8 @@ def rematch_celery_seconds(slug: str, database_url: str, *, timeout: float = 600
             while True:
                 run.refresh_from_db(fields=["status"])
                 if run.status == RematchStatus.DONE:
-                    return time.perf_counter() - start
+                    # Read before terminate(): the pool's processes are gone after it.
+                    return time.perf_counter() - start, family_peak_rss_mb(worker.pid)
                 if time.perf_counter() - start > timeout:
                     raise RuntimeError("re-match through the worker did not finish")
                 time.sleep(0.02)

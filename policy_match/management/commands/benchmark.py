@@ -15,7 +15,7 @@ from policy_match.benchmark import measures
 from policy_match.benchmark.admin import admin_pages_ms
 from policy_match.benchmark.api import api_figures
 from policy_match.benchmark.scratch import scratch_database
-from policy_match.benchmark.workers import rematch_celery_seconds
+from policy_match.benchmark.workers import rematch_celery
 from policy_match.dashboard_stats import dashboard_stats_refresh
 from policy_match.synthetic import synthetic_enterprises
 
@@ -60,7 +60,8 @@ TABLE = [
     ("admin_p95_ms", "lists, dashboard, take-up (RequestFactory)", "< 300 ms"),
     ("admin_pages_p95_ms", "(each page)", ""),
     ("peak_rss_mb", "", "≤ 300 MB"),
-    ("worker_rss_mb", "", "≤ 300 MB"),
+    ("worker_rss_mb", "gunicorn's workers, peak", "≤ 300 MB"),
+    ("celery_worker_rss_mb", "Celery's worker and its pool, peak", "≤ 300 MB"),
 ]
 
 
@@ -149,12 +150,12 @@ class Command(BaseCommand):
         )
         figures["naive_rematch_seconds"] = round(naive, 2)
         figures["rematch_speedup"] = round(naive / figures["rematch_seconds"], 1)
-        figures["rematch_celery_seconds"] = None
+        figures["rematch_celery_seconds"] = figures["celery_worker_rss_mb"] = None
         if settings.CELERY_BROKER_URL:
             step("re-match through a real worker …")
-            figures["rematch_celery_seconds"] = round(
-                rematch_celery_seconds(measures.ENTERPRISE_POLICY, database_url), 3
-            )
+            seconds, rss = rematch_celery(measures.ENTERPRISE_POLICY, database_url)
+            figures["rematch_celery_seconds"] = round(seconds, 3)
+            figures["celery_worker_rss_mb"] = round(rss, 1)
         step("preview …")
         preview = measures.preview_seconds(as_of=AS_OF)
         figures["preview_seconds"] = round(preview["seconds"], 3)
