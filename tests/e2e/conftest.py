@@ -91,8 +91,19 @@ class Worker:
         self._log.close()
 
 
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+
+
 @pytest.fixture
-def start_worker(tmp_path: Path) -> Iterator[Callable[..., Worker]]:
+def start_worker(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[..., Worker]]:
     app.control.purge()  # nothing left over from an earlier run
     workers: list[Worker] = []
 
@@ -104,6 +115,10 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., Worker]]:
     yield start
     for worker in workers:
         worker.stop()
+        if request.node.stash.get(FAILED, False):
+            # A test that timed out waiting on a worker says nothing of why: its log does.
+            sys.stderr.write(f"--- {worker.log_path.name} (last 6,000 characters)\n")
+            sys.stderr.write(worker.log()[-6000:])
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 120, what: str = "") -> None:
