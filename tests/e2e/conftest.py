@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -94,6 +95,14 @@ class Worker:
 FAILED = pytest.StashKey[bool]()
 
 
+def _forget_unacked() -> None:
+    """The crash tests SIGKILL workers that hold messages (acks_late): Redis keeps those in the
+    transport's `unacked` hash, and hands them again, an hour later (the visibility timeout),
+    to whichever worker then runs: a later run's, against another test database. purge()
+    empties the queue only."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("unacked", "unacked_index")
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield
@@ -105,6 +114,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture
 def start_worker(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[..., Worker]]:
     app.control.purge()  # nothing left over from an earlier run
+    _forget_unacked()
     workers: list[Worker] = []
 
     def start(concurrency: int = 2, env: dict[str, str] | None = None) -> Worker:
