@@ -78,6 +78,7 @@ class Scope:
         ]
         if len(aliases) != 1:  # no enterprise fact in the rule (or, never seen, two joins)
             return query
+        # extra(), not filter(enterprise__id…): the ORM trims that join to person.enterprise_id.
         column = f"{connection.ops.quote_name(aliases[0])}.{connection.ops.quote_name('id')}"
         return query.extra(
             where=[f"{column} BETWEEN %s AND %s"], params=[self.first_id, self.last_id]

@@ -19,7 +19,7 @@ from enterprises.models import Partner, PartnerAPIKey
 
 from .load import LoadResult, run_load
 from .measures import PROFILE
-from .procs import children, peak_rss_mb
+from .procs import family_peak_rss_mb
 
 REPO = Path(__file__).resolve().parents[2]
 MATCH_PATH = "/api/v1/match/"
@@ -111,7 +111,7 @@ def api_figures(database_url: str, *, seconds: int = 10, concurrency: int = 16) 
         healthz = load(base + "/healthz")
         # Batches take longer each: fewer connections keep the workers busy without queueing.
         batched = load(base + BATCH_PATH, batch, connections=4)
-        rss = max((peak_rss_mb(pid) for pid in children(process.pid)), default=0.0)
+        rss = family_peak_rss_mb(process.pid)  # the arbiter's own is far below its workers'
     with gunicorn(database_url, app="policy_match.benchmark.hello:app") as (base, _process):
         hello = load(base + "/")
     generator = "wrk" if shutil.which("wrk") else "python"
