@@ -75,8 +75,11 @@ def test_it_answers_the_request_after_its_connection_was_terminated(server: str)
     _api_key, key = PartnerAPIKey.objects.create_key(name="t", partner=PartnerFactory())
     before = _status(f"{server}/api/v1/partner/", key)
     with connection.cursor() as cursor:
+        # With a timeout the call returns once the backends have exited, so their FATAL
+        # message and end of file are on the worker's socket: without it the signal may
+        # still be on its way when the next request arrives, and no check can see it.
         cursor.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         (terminated,) = cursor.fetchone()
@@ -107,9 +110,8 @@ def test_a_healthy_connection_is_checked_without_a_round_trip(
         (pid,) = cursor.fetchone()
     other = connections.create_connection("default")
     with other.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])  # returns once it exited
     other.close()
-    time.sleep(0.2)  # the server's FATAL message and end of file reach the socket
 
     usable = connection.is_usable()
     connection.close()  # the test database's teardown needs a live one
