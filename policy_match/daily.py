@@ -23,7 +23,7 @@ from policies.versions import published_versions, version_in_force
 from .catalogue import compile_version
 from .models import ChangeCause, RematchRun
 from .rematch import rematch_policy_start
-from .rematch_sql import MODELS
+from .rematch_rows import MODELS
 from .rules import Subject
 from .rules.to_q import crossings_q
 

@@ -26,7 +26,7 @@ from policies.versions import version_in_force
 from .catalogue import CompiledPolicy, compile_version
 from .formula_sql import amount_expression, money_field
 from .models import Match, MatchStatus
-from .rematch_sql import MODELS
+from .rematch_rows import MODELS
 from .rules import FACTS, Subject, format_value
 from .rules.to_q import to_q
 

@@ -27,7 +27,8 @@ from policies.versions import version_in_force
 from .catalogue import compile_version
 from .jobs import EVENTS_DISPATCH, REMATCH_CHUNK, TAKEUP_REFRESH, job_send
 from .models import ChangeCause, RematchChunk, RematchRun, RematchStatus
-from .rematch_sql import Scope, remove, write
+from .rematch_rows import Scope
+from .rematch_sql import remove, write
 from .rules.to_q import crossings_q
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from policy_match.catalogue import published_catalogue
 from policy_match.models import Match, MatchChange, RematchChunk, RematchRun, RematchStatus
 from policy_match.records import typed_inputs
 from policy_match.rematch import rematch_chunk_run, rematch_policy_start, rematch_progress
-from policy_match.rematch_sql import Scope, _select_sql
+from policy_match.rematch_rows import Scope, select_sql
 from policy_match.rules import Subject
 from policy_match.selectors import match_confirmed
 from policy_match.services import match_enterprise
@@ -229,6 +229,35 @@ def test_a_changed_amount_writes_only_its_rows_with_one_event_each(
     assert sum(run.chunks.values_list("rows", flat=True)) == changed.count()
 
 
+def test_a_republish_rewrites_only_the_changed_rows_and_builds_their_records(
+    catalogue: None, seeds_dir: Path
+) -> None:
+    """Records are built only for the rows whose outcome changed (and a row stored without
+    one), and those are the records one-by-one matching writes; the other rows stay as
+    they were."""
+    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"), "--no-match")
+    policy = Policy.objects.get(slug="talent-living-subsidy-master")
+    _rematch(policy)
+    untraced = Match.objects.filter(policy=policy, status="ineligible").first()
+    assert untraced is not None
+    Match.objects.filter(pk=untraced.pk).update(trace="", inputs={})
+    before = dict(Match.objects.filter(policy=policy).values_list("pk", "evaluated_at"))
+    PolicyVersion.objects.filter(pk=policy.current_version.pk).update(cap=Decimal("60000"))
+
+    _rematch(Policy.objects.get(pk=policy.pk))
+
+    after = Match.objects.filter(policy=policy)
+    raised = {m.pk for m in after if m.amount == Decimal("60000")}
+    assert raised and {m.pk for m in after if m.evaluated_at != before[m.pk]} == raised | {
+        untraced.pk
+    }
+    set_based = {key: row for key, row in _stored().items() if key[1] == policy.pk}
+    after.delete()
+    for enterprise in Enterprise.objects.all():
+        match_enterprise(enterprise=enterprise, as_of=AS_OF)
+    _assert_same({key: row for key, row in _stored().items() if key[1] == policy.pk}, set_based)
+
+
 def test_a_run_kicks_the_outbox_once_a_few_seconds_and_when_it_ends(
     catalogue: None, seeds_dir: Path, settings: Any
 ) -> None:
@@ -259,9 +288,12 @@ def test_a_person_chunk_reads_only_its_own_enterprises(catalogue: None) -> None:
     PostgreSQL did not carry the person's range over the join and scanned every enterprise."""
     people = [c for c in published_catalogue() if c.subject is Subject.PERSON]
     scope = Scope(people[0].policy_id, 41, 42, AS_OF, "test", now=timezone.now())
-    joined = [c for c in people if "enterprises_enterprise" in _select_sql(c, scope)[0]]
+    joined = [c for c in people if "enterprises_enterprise" in select_sql(c, scope)[0][0]]
     assert joined, "no person measure reads an enterprise fact"
     for compiled in joined:
-        sql, params, _missing = _select_sql(compiled, scope)
-        assert '"enterprises_enterprise"."id" BETWEEN' in sql, compiled.policy_id
-        assert params.count(41) >= 2 and params.count(42) >= 2, compiled.policy_id
+        decision, record, _missing = select_sql(compiled, scope)
+        for sql, params in (decision, record):  # the record's SELECT joins them too
+            if "enterprises_enterprise" not in sql:
+                continue
+            assert '"enterprises_enterprise"."id" BETWEEN' in sql, compiled.policy_id
+            assert params.count(41) >= 2 and params.count(42) >= 2, compiled.policy_id
