@@ -135,7 +135,9 @@ def remove(scope: Scope, *, keep: Subject | None) -> int:
     where = "policy_id = %s AND enterprise_id BETWEEN %s AND %s"
     params: list[Any] = [scope.policy_id, scope.first_id, scope.last_id]
     if keep is Subject.ENTERPRISE:
-        where += " AND subject_id <> 0"
+        # "> 0", not "<> 0" (the same: ids are positive): a range the unique index answers
+        # by itself, where "<>" read every row of the chunk from the table (7 ms of 0.8).
+        where += " AND subject_id > 0"
     elif keep is not None:
         table = MODELS[keep]._meta.db_table
         where += (
@@ -143,14 +145,21 @@ def remove(scope: Scope, *, keep: Subject | None) -> int:
             "WHERE enterprise_id BETWEEN %s AND %s))"
         )
         params += [keep.value, scope.first_id, scope.last_id]
+    events = (
+        f"INSERT INTO {CHANGE} (enterprise_id, policy_id, subject_type, subject_id, "
+        "subject_ref, from_status, to_status, from_amount, to_amount, version_id, cause, "
+        "at) SELECT enterprise_id, policy_id, subject_type, subject_id, subject_ref, "
+        "status, NULL, amount, NULL, version_id, %s, %s FROM "
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {CHANGE} (enterprise_id, policy_id, subject_type, subject_id, "
-            "subject_ref, from_status, to_status, from_amount, to_amount, version_id, cause, "
-            "at) SELECT enterprise_id, policy_id, subject_type, subject_id, subject_ref, "
-            f"status, NULL, amount, NULL, version_id, %s, %s FROM {MATCH} WHERE {where}",
-            [scope.cause, _raw(scope.now), *params],
-        )
+        if connection.vendor == "postgresql":  # one pass: the deleted rows are the events
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {MATCH} WHERE {where} RETURNING *), "
+                f"ev AS ({events}gone RETURNING 1) SELECT count(*) FROM ev",
+                [*params, scope.cause, _raw(scope.now)],
+            )
+            return int(cursor.fetchone()[0])
+        cursor.execute(f"{events}{MATCH} WHERE {where}", [scope.cause, _raw(scope.now), *params])
         cursor.execute(f"DELETE FROM {MATCH} WHERE {where}", params)
         return max(cursor.rowcount, 0)
 

@@ -191,6 +191,31 @@ def test_it_removes_the_matches_of_a_retired_policy(catalogue: None, seeds_dir: 
     assert Match.objects.filter(policy=policy).count() == 0
 
 
+def test_an_enterprise_measure_removes_its_rows_about_people_with_an_event_each(
+    catalogue: None, seeds_dir: Path
+) -> None:
+    """Rows of another subject (a measure once about people, now about enterprises) go, each
+    with its removal event."""
+    call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"), "--no-match")
+    policy = Policy.objects.get(slug="lifecycle-one-stop-service")
+    _rematch(policy)
+    person = Person.objects.select_related("enterprise").first()
+    assert person is not None
+    Match.objects.create(
+        enterprise=person.enterprise, policy=policy, version=policy.current_version,
+        subject_type="person", subject_id=person.pk, subject_ref=person.ref,
+        status="eligible", evaluated_on=AS_OF, evaluated_at=timezone.now(),
+    )  # fmt: skip
+
+    run = _rematch(policy)
+
+    assert not Match.objects.filter(policy=policy, subject_id=person.pk).exists()
+    assert Match.objects.filter(policy=policy).count() == Enterprise.objects.count()
+    gone = MatchChange.objects.filter(policy=policy, subject_id=person.pk)
+    assert [(c.from_status, c.to_status) for c in gone] == [("eligible", None)]
+    assert sum(run.chunks.values_list("rows", flat=True)) == 1
+
+
 def test_a_republish_that_changes_nothing_writes_no_row(catalogue: None, seeds_dir: Path) -> None:
     # #13.5: rows are written only when their status, amount or missing facts change.
     call_command("seed_demo", str(seeds_dir / "demo_enterprises.yaml"), "--no-match")
