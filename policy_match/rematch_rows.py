@@ -41,6 +41,9 @@ MODELS: dict[Subject, Any] = {
 # The decision SELECT's columns (then the signature's words), and the record SELECT's.
 DECISION = ("m_pk", "m_enterprise", "m_subject", "m_status", "m_amount")
 RECORD = ("m_pk", "m_policy", "m_version", "m_type", "m_ref", "m_inputs", "m_trace", "m_on")
+# The record SELECT reads the rows the statement found changed (rematch_sql names them so).
+CHANGED = "changed"
+CHANGED_IDS = f"(SELECT m_pk FROM {CHANGED})"
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def chunk_rows(compiled: CompiledPolicy, scope: Scope) -> Chunk | None:
 # sentinel ids in the range's place, and each chunk puts its own range into the parameters
 # (no measure's figure is a negative integer of ten digits).
 _FIRST, _LAST = -7_770_001_111, -7_770_002_222
-_KEPT = 8
+_KEPT = 40  # a daily run has one statement a measure (35 today); each some tens of KB
 
 
 @dataclass(frozen=True)
@@ -141,23 +144,24 @@ class _Select:
         return [ends.get(p, p) if type(p) is int else p for p in params]
 
 
-_statements: dict[tuple[str, date], _Select] = {}
+_statements: dict[tuple[str, date, str | None], _Select] = {}
 
 
 def _select(compiled: CompiledPolicy, scope: Scope) -> _Select:
-    """The chunk's SELECTs, built once for a version and date (a daily run's, each time)."""
+    """The chunk's SELECTs, built once for a version, date and daily filter."""
     # The compiled version's repr holds its rule, formula, cap and ids: a version edited in
-    # place, or a run id reused after a rollback, can never get another's statement.
-    key = (repr(compiled), scope.as_of) if scope.only is None else None
-    if key is not None and key in _statements:
+    # place, or a run id reused after a rollback, can never get another's statement. A daily
+    # run's filter (the subjects whose dates cross a threshold) is worked out from the same
+    # version and date, and its text names every column and date it compares.
+    key = (repr(compiled), scope.as_of, None if scope.only is None else str(scope.only))
+    if key in _statements:
         return _statements[key]
     open_scope = replace(scope, first_id=_FIRST, last_id=_LAST)
     (decision, decision_params), (record, record_params), missing = select_sql(compiled, open_scope)
     built = _Select(decision, tuple(decision_params), record, tuple(record_params), missing)
-    if key is not None:
-        while len(_statements) >= _KEPT:
-            del _statements[next(iter(_statements))]
-        _statements[key] = built
+    while len(_statements) >= _KEPT:
+        del _statements[next(iter(_statements))]
+    _statements[key] = built
     return built
 
 
@@ -198,6 +202,11 @@ def select_sql(compiled: CompiledPolicy, scope: Scope) -> tuple[Statement, State
         m_trace=trace_sql(compiled, as_of=as_of),
         m_on=Value(as_of),
     )
+    # Only the subjects of the statement's `changed` rows: PostgreSQL cannot know how few
+    # they are, and joining the record SELECT to them by a hash built every record of the
+    # chunk (14 ms of a chunk where 564 of 10,000 rows changed).
+    table = connection.ops.quote_name(MODELS[subject]._meta.db_table)
+    record = record.extra(where=[f"{table}.{connection.ops.quote_name('id')} IN {CHANGED_IDS}"])
     return (
         _sql(scope.ranged(decision).values_list(*DECISION, *words)),
         _sql(scope.ranged(record).values_list(*RECORD)),

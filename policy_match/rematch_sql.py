@@ -21,7 +21,7 @@ from django.db import connection
 
 from .catalogue import CompiledPolicy
 from .models import Match, MatchChange
-from .rematch_rows import DECISION, MODELS, Scope, chunk_rows
+from .rematch_rows import CHANGED, DECISION, MODELS, Scope, chunk_rows
 from .rules import Subject
 
 MATCH = Match._meta.db_table
@@ -66,7 +66,7 @@ def write(compiled: CompiledPolicy, scope: Scope) -> tuple[int, int]:
         "SELECT c.m_enterprise, r.m_policy, r.m_version, r.m_type, c.m_subject, r.m_ref, "
         "c.m_status, c.m_amount, c.m_missing, "
         f"{'CAST(r.m_inputs AS jsonb)' if postgres else 'r.m_inputs'}, r.m_trace, r.m_on, %s "
-        f"FROM changed c JOIN ({chunk.record_sql}) r ON r.m_pk = c.m_pk "
+        f"FROM {CHANGED} c JOIN ({chunk.record_sql}) r ON r.m_pk = c.m_pk "
         # SQLite needs a WHERE in INSERT … SELECT … ON CONFLICT to parse the upsert.
         "WHERE true "
         "ON CONFLICT (enterprise_id, policy_id, subject_id) DO UPDATE SET "
@@ -88,13 +88,13 @@ def write(compiled: CompiledPolicy, scope: Scope) -> tuple[int, int]:
     with connection.cursor() as cursor:
         if postgres:
             cursor.execute(
-                f"WITH {table}, changed AS MATERIALIZED ({changed}), "
+                f"WITH {table}, {CHANGED} AS MATERIALIZED ({changed}), "
                 f"up AS ({upsert} RETURNING enterprise_id, subject_type, subject_id, "
                 "subject_ref, status, amount, version_id), "
                 f"ev AS ({events_columns}"
                 "SELECT up.enterprise_id, %s, up.subject_type, up.subject_id, up.subject_ref, "
                 "c.o_status, up.status, c.o_amount, up.amount, up.version_id, %s, %s "
-                "FROM up JOIN changed c ON c.m_enterprise = up.enterprise_id "
+                f"FROM up JOIN {CHANGED} c ON c.m_enterprise = up.enterprise_id "
                 "AND c.m_subject = up.subject_id "
                 "WHERE c.o_status IS DISTINCT FROM up.status "
                 "OR c.o_amount IS DISTINCT FROM up.amount RETURNING 1) "
@@ -107,7 +107,7 @@ def write(compiled: CompiledPolicy, scope: Scope) -> tuple[int, int]:
         cursor.execute("DROP TABLE IF EXISTS temp.pm_old")
         cursor.execute(f"CREATE TEMP TABLE pm_old AS {old}", old_params)
         cursor.execute(
-            f"WITH {table}, changed AS ({changed}) {upsert}",
+            f"WITH {table}, {CHANGED} AS ({changed}) {upsert}",
             [*chunk.table_params, *chunk.decision_params, *upsert_params],
         )
         # sqlite3 leaves rowcount at -1 for a statement that starts with WITH.
