@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 
 from policy_match.report import Line, MatchReport, total
 from policy_match.rules import FACTS, TRUE, UNKNOWN, Subject, normalize_language
-from policy_match.rules.explain import format_value, requirement
+from policy_match.rules.shown import format_value, requirement
 from policy_match.windows import window_of, window_text
 
 from .unlock import Change, Unlock, json_value, unlock

@@ -2,10 +2,12 @@
 
 from .errors import RuleError
 from .evaluate import CompiledRule, compute, evaluate, formula_facts, money
-from .explain import format_value, missing_facts, reasons, render_rule
+from .explain import missing_facts, reasons, render_rule
 from .facts import FACTS, Fact, Kind, Subject, facts_for, with_derived
 from .nodes import FALSE, OUTCOME_NAMES, TRUE, UNKNOWN, Rule
-from .parse import coerce_value, parse, parse_formula
+from .parse import coerce_value, parse
+from .parse_formula import parse_formula
+from .shown import format_value
 from .text import LANGUAGES, Text, normalize_language
 
 __all__ = [

@@ -8,13 +8,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import RuleError
-from .facts import FACTS, NUMERIC_KINDS, ORDERED_KINDS, Fact, Kind
-from .nodes import All, Any_, Basis, Case, Cases, Cond, Expr, FactRef, Node, Not, Num, Op, Rule
+from .facts import FACTS, ORDERED_KINDS, Fact, Kind
+from .nodes import All, Any_, Basis, Cond, Node, Not, Rule
 from .text import Text
 
 BASIS_KEYS = ("stated", "derived", "assumed")
 OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "between", "contains")
-FORMULA_OPS = ("add", "sub", "mul", "div", "min", "max")
 _OPS_BY_KIND: dict[Kind, frozenset[str]] = {
     Kind.BOOL: frozenset({"eq", "ne"}),
     Kind.CODE: frozenset({"eq", "ne", "in", "not_in"}),
@@ -40,14 +39,14 @@ _CODE_PATTERN = re.compile(r"\A[a-z][a-z0-9_]*\Z")
 MAX_DEPTH = 50
 
 
-def _too_deep(path: str, depth: int) -> None:
+def check_depth(path: str, depth: int) -> None:
     if depth > MAX_DEPTH:
         raise RuleError(
             path, Text(f"嵌套超过 {MAX_DEPTH} 层", f"nested more than {MAX_DEPTH} levels deep")
         )
 
 
-def _join(path: str, key: str | int) -> str:
+def join_path(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
@@ -130,16 +129,18 @@ def _basis(data: dict[str, Any], path: str) -> Basis | None:
         )
     source = data.get("source")
     if source is not None and (not isinstance(source, str) or not source.strip()):
-        raise RuleError(_join(path, "source"), Text("应为来源的 ref", "expected a source's ref"))
+        raise RuleError(
+            join_path(path, "source"), Text("应为来源的 ref", "expected a source's ref")
+        )
     if not found:
         if source is not None:
             raise RuleError(
-                _join(path, "source"),
+                join_path(path, "source"),
                 Text("有 source 时须写明 stated、derived 或 assumed", "source needs a basis"),
             )
         return None
     note = data[found[0]]
-    note_path = _join(path, found[0])
+    note_path = join_path(path, found[0])
     if isinstance(note, dict):
         if set(note) != {"zh-hans", "en"} or not all(
             isinstance(v, str) and v.strip() for v in note.values()
@@ -161,7 +162,7 @@ class _Parser:
         self.nodes: list[Node] = []
 
     def node(self, data: Any, path: str, depth: int = 0) -> Node:
-        _too_deep(path, depth)
+        check_depth(path, depth)
         if not isinstance(data, dict):
             raise RuleError(
                 path,
@@ -186,7 +187,7 @@ class _Parser:
         basis = _basis(data, path)
         index = len(self.nodes)
         self.nodes.append(None)  # type: ignore[arg-type]  # reserve: parents precede children
-        child_path = _join(path, key)
+        child_path = join_path(path, key)
         if key == "not":
             result: Node = Not(index, path, self.node(data["not"], child_path, depth + 1), basis)
         else:
@@ -194,7 +195,7 @@ class _Parser:
             if not isinstance(items, list) or not items:
                 raise RuleError(child_path, Text("应为非空列表", "expected a non-empty list"))
             children = tuple(
-                self.node(item, _join(child_path, i), depth + 1) for i, item in enumerate(items)
+                self.node(item, join_path(child_path, i), depth + 1) for i, item in enumerate(items)
             )
             result = (All if key == "all" else Any_)(index, path, children, basis)
         self.nodes[index] = result
@@ -202,11 +203,11 @@ class _Parser:
 
     def condition(self, data: dict[str, Any], path: str) -> Cond:
         self._no_extra_keys(data, {"fact", "op", "value", *BASIS_KEYS, "source"}, path)
-        fact = resolve_fact(data["fact"], _join(path, "fact"))
+        fact = resolve_fact(data["fact"], join_path(path, "fact"))
         op = data.get("op")
         if op not in OPERATORS:
             raise RuleError(
-                _join(path, "op"),
+                join_path(path, "op"),
                 Text(
                     f"未知的运算符“{op}”（可用：{' '.join(OPERATORS)}）",
                     f"unknown operator '{op}' (use one of: {' '.join(OPERATORS)})",
@@ -214,7 +215,7 @@ class _Parser:
             )
         if op not in _OPS_BY_KIND[fact.kind]:
             raise RuleError(
-                _join(path, "op"),
+                join_path(path, "op"),
                 Text(
                     f"运算符“{op}”不适用于“{fact.label.zh}”（{_KIND_NAMES[fact.kind].zh}）",
                     f"operator '{op}' does not fit '{fact.name}' ({_KIND_NAMES[fact.kind].en})",
@@ -222,7 +223,7 @@ class _Parser:
             )
         if "value" not in data:
             raise RuleError(path, Text("缺少 value", "value is missing"))
-        value_path = _join(path, "value")
+        value_path = join_path(path, "value")
         value = self.value(fact, op, data["value"], value_path)
         cond = Cond(len(self.nodes), path, fact, op, value, _basis(data, path))
         self.nodes.append(cond)
@@ -233,11 +234,13 @@ class _Parser:
         if op in ("in", "not_in"):
             if not isinstance(raw, list) or not raw:
                 raise RuleError(path, Text("应为非空列表", "expected a non-empty list"))
-            return frozenset(coerce_value(fact, item, _join(path, i)) for i, item in enumerate(raw))
+            return frozenset(
+                coerce_value(fact, item, join_path(path, i)) for i, item in enumerate(raw)
+            )
         if op == "between":
             if not isinstance(raw, list) or len(raw) != 2:
                 raise RuleError(path, Text("应为 [下限, 上限]", "expected [low, high]"))
-            low, high = (coerce_value(fact, item, _join(path, i)) for i, item in enumerate(raw))
+            low, high = (coerce_value(fact, item, join_path(path, i)) for i, item in enumerate(raw))
             if low > high:
                 raise RuleError(path, Text("下限大于上限", "low is greater than high"))
             return (low, high)
@@ -258,7 +261,8 @@ class _Parser:
         extra = sorted(set(data) - allowed)
         if extra:
             raise RuleError(
-                _join(path, extra[0]), Text(f"未知的键“{extra[0]}”", f"unknown key '{extra[0]}'")
+                join_path(path, extra[0]),
+                Text(f"未知的键“{extra[0]}”", f"unknown key '{extra[0]}'"),
             )
 
 
@@ -275,84 +279,3 @@ def parse(data: Any, path: str = "") -> Rule:
     parser = _Parser()
     root = parser.node(data, path)
     return Rule(root, tuple(parser.nodes))
-
-
-def parse_formula(data: Any, path: str = "formula") -> Expr | None:
-    """Parse a benefit formula (None = no formula); raises RuleError naming the JSON path."""
-    if data is None:
-        return None
-    return _expr(data, path)
-
-
-def _expr(data: Any, path: str, depth: int = 0) -> Expr:
-    _too_deep(path, depth)
-    if isinstance(data, bool):
-        raise RuleError(
-            path, Text("应为数字、事实或运算", "expected a number, a fact or an operation")
-        )
-    if isinstance(data, int | float | Decimal | str):
-        try:
-            value = Decimal(str(data).strip())
-        except InvalidOperation:
-            raise RuleError(path, Text("应为数字", "expected a number")) from None
-        if not value.is_finite():
-            raise RuleError(path, Text("应为数字", "expected a number"))
-        return Num(value)
-    if not isinstance(data, dict) or len(data) not in (1, 2):
-        raise RuleError(
-            path,
-            Text("应为数字、{fact: …} 或一个运算", "expected a number, {fact: …} or one operation"),
-        )
-    if "fact" in data:
-        if len(data) != 1:
-            extra = sorted(k for k in data if k != "fact")[0]
-            raise RuleError(
-                _join(path, str(extra)),
-                Text(f"{{fact: …}} 旁不能有“{extra}”", f"nothing may stand beside fact: '{extra}'"),
-            )
-        fact = resolve_fact(data["fact"], _join(path, "fact"))
-        if fact.kind not in NUMERIC_KINDS:
-            raise RuleError(
-                _join(path, "fact"),
-                Text(
-                    f"公式只能使用数值事实，“{fact.label.zh}”不是", f"'{fact.name}' is not a number"
-                ),
-            )
-        return FactRef(fact)
-    if "cases" in data:
-        return _cases(data, path, depth)
-    (name, args), *_ = data.items()
-    if name not in FORMULA_OPS or len(data) != 1:
-        raise RuleError(
-            _join(path, str(name)),
-            Text(
-                f"未知的运算“{name}”（可用：{' '.join(FORMULA_OPS)} cases）",
-                f"unknown operation '{name}' (use one of: {' '.join(FORMULA_OPS)} cases)",
-            ),
-        )
-    arg_path = _join(path, name)
-    if not isinstance(args, list) or len(args) < 2 or (name in ("sub", "div") and len(args) != 2):
-        raise RuleError(arg_path, Text("参数个数不对", "wrong number of arguments"))
-    return Op(name, tuple(_expr(arg, _join(arg_path, i), depth + 1) for i, arg in enumerate(args)))
-
-
-def _cases(data: dict[str, Any], path: str, depth: int) -> Cases:
-    if set(data) - {"cases", "else"}:
-        raise RuleError(path, Text("cases 之外只能有 else", "only 'else' may stand beside 'cases'"))
-    items, cases_path = data["cases"], _join(path, "cases")
-    if not isinstance(items, list) or not items:
-        raise RuleError(cases_path, Text("应为非空列表", "expected a non-empty list"))
-    cases = []
-    for i, item in enumerate(items):
-        item_path = _join(cases_path, i)
-        if not isinstance(item, dict) or set(item) != {"when", "then"}:
-            raise RuleError(
-                item_path,
-                Text("应为 {when: 规则, then: 公式}", "expected {when: rule, then: formula}"),
-            )
-        then_path = _join(item_path, "then")
-        then = None if item["then"] is None else _expr(item["then"], then_path, depth + 1)
-        cases.append(Case(parse(item["when"], _join(item_path, "when")), then))
-    otherwise = data.get("else")
-    other = None if otherwise is None else _expr(otherwise, _join(path, "else"), depth + 1)
-    return Cases(tuple(cases), other)

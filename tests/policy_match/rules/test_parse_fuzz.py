@@ -35,7 +35,8 @@ from policy_match.rules import (
     parse_formula,
 )
 from policy_match.rules.facts import NUMERIC_KINDS
-from policy_match.rules.parse import BASIS_KEYS, FORMULA_OPS, OPERATORS
+from policy_match.rules.parse import BASIS_KEYS, OPERATORS
+from policy_match.rules.parse_formula import FORMULA_OPS
 from tests.conftest import SEEDS
 
 FACT_NAMES = sorted(FACTS)
