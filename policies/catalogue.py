@@ -23,7 +23,7 @@ from django.utils import timezone
 from policy_match.rules import RuleError, Text
 
 from . import versions, yaml_safe
-from .document_canonical import content_hash, to_document
+from .document_canonical import content_hash
 from .documents import validate
 from .models import Policy, PolicyStatus, PolicyVersion, VersionStatus
 
@@ -94,7 +94,7 @@ def file_label(name: object) -> str:
     return label[:100] or "''"
 
 
-def _policy_dir(directory: Path) -> Path:
+def policy_dir(directory: Path) -> Path:
     nested = directory / "policies"
     return nested if nested.is_dir() else directory
 
@@ -171,7 +171,7 @@ def catalogue_read(*, directory: Path, language: str = "en") -> list[Entry]:
     """Read every `<slug>.yaml` of a directory (or its `policies/`) and validate them."""
     texts: dict[str, str] = {}
     problems = []
-    for path in sorted(_policy_dir(directory).glob("*.yaml")):
+    for path in sorted(policy_dir(directory).glob("*.yaml")):
         try:
             texts[path.name] = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
@@ -288,46 +288,3 @@ def _retire(policy: Policy, entry: Entry, digest: str, result: LoadResult, creat
 def _version_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """The PolicyVersion fields of a validated document (its measure's own fields left out)."""
     return {k: v for k, v in fields.items() if k not in ("slug", "status", "category", "subject")}
-
-
-def catalogue_versions() -> list[list[PolicyVersion]]:
-    """Each policy's versions as its file holds them: its published timeline, else its latest
-    draft; by slug."""
-    by_policy: dict[int, list[PolicyVersion]] = {}
-    rows = PolicyVersion.objects.select_related("policy").filter(
-        status__in=(VersionStatus.PUBLISHED, VersionStatus.DRAFT)
-    )
-    for version in rows.order_by("policy__slug", "-number"):
-        by_policy.setdefault(version.policy_id, []).append(version)
-    retired = PolicyVersion.objects.select_related("policy").filter(
-        status=VersionStatus.RETIRED, policy__status=PolicyStatus.RETIRED
-    )
-    for version in retired.order_by("policy__slug", "-number"):
-        if version.policy_id not in by_policy:  # a retired measure: its last version
-            by_policy[version.policy_id] = [version]
-    chosen = []
-    for found in by_policy.values():
-        published = versions.timeline(found)
-        chosen.append(published or [found[0]])
-    return sorted(chosen, key=lambda vs: vs[0].policy.slug)
-
-
-def dump_yaml(doc: dict[str, Any]) -> str:
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-
-
-def dump_documents(documents: list[dict[str, Any]]) -> str:
-    """A measure's file: its documents, `---` between them (none before the first)."""
-    return "---\n".join(dump_yaml(doc) for doc in documents)
-
-
-def catalogue_dump(*, directory: Path) -> list[Path]:
-    """Write every measure as `<slug>.yaml`, in the form load_catalogue reads."""
-    target = _policy_dir(directory) if (directory / "policies").is_dir() else directory
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for timeline in catalogue_versions():
-        path = target / f"{timeline[0].policy.slug}.yaml"
-        path.write_text(dump_documents([to_document(v) for v in timeline]), encoding="utf-8")
-        written.append(path)
-    return written

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import yaml_safe
-from .catalogue import dump_yaml
+from .catalogue_dump import dump_yaml
 
 CODE_STYLE = (
     "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace;"

@@ -34,7 +34,8 @@ from django.utils.translation import gettext_lazy
 
 from policy_match.rematch import rematch_policy_start
 
-from ..catalogue import CatalogueError, LoadResult, catalogue_dump, catalogue_load, file_label
+from ..catalogue import CatalogueError, LoadResult, catalogue_load, file_label
+from ..catalogue_dump import catalogue_dump
 from ..models import Policy, PolicyStatus
 from ..services import can_publish
 from .common import language, page_context

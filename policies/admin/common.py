@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 
 from policy_match.rules import normalize_language, parse, render_rule
 
-from ..catalogue import dump_yaml
+from ..catalogue_dump import dump_yaml
 from ..structured_fields import CODE_STYLE
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..catalogue import dump_yaml
+from ..catalogue_dump import dump_yaml
 from ..document_canonical import to_document
 from ..models import Policy, PolicyVersion, VersionStatus
 from ..version_sentences import field_changes, rule_changes, shown

@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from policy_match.models import RematchRun
 from policy_match.rematch import rematch_progress
 
-from ..catalogue import dump_yaml
+from ..catalogue_dump import dump_yaml
 from ..document_canonical import content_hash, to_document
 from ..models import BenefitUnit, Policy, PolicyVersion, SubjectType, VersionStatus
 from ..services import can_publish, policy_retire, policy_version_draft

@@ -11,7 +11,8 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from policies.catalogue import CatalogueError, catalogue_dump, catalogue_load, dump_documents
+from policies.catalogue import CatalogueError, catalogue_load
+from policies.catalogue_dump import catalogue_dump, dump_documents
 from policies.models import Policy, PolicyStatus, PolicyVersion, VersionStatus
 from policies.provenance import computed_confidence
 from policy_match.rules import parse

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from policies.catalogue import catalogue_dump
+from policies.catalogue_dump import catalogue_dump
 
 
 class Command(BaseCommand):
