@@ -146,7 +146,12 @@ class MatchReport:
         group_after: dict[str, Decimal] = {}
         for slug, lines in by_policy.items():
             policy = lines[0].policy
-            after = policy_amount(policy, [*own.get(slug, ()), *lines])
+            if policy.cap_scope != "enterprise" or policy.cap is None:
+                # No cap over the enterprise: the lines' money adds to what the measure has
+                # (policy_amount of the two sets together, without summing the eligible again).
+                after = amounts.get(slug, ZERO) + sum((x.amount or ZERO for x in lines), ZERO)
+            else:
+                after = policy_amount(policy, [*own.get(slug, ()), *lines])
             if group := policy.exclusive_group:
                 group_after[group] = max(group_after.get(group, ZERO), after)
             else:
@@ -166,22 +171,36 @@ class MatchReport:
             "could_unlock_amount": self.gain(open_),
         }
 
+    def summary_json(self) -> dict[str, Any]:
+        """summary() with its money as decimal strings (design §7)."""
+        summary = self.summary()
+        summary["total_amount"] = str(summary["total_amount"])
+        summary["could_unlock_amount"] = str(summary["could_unlock_amount"])
+        return summary
+
+    @cached_property
+    def names(self) -> dict[str, Any]:
+        """Each measure's name by slug (a 不重复享受 note names the measure that won)."""
+        return {line.policy.slug: line.policy.name for line in self.lines}
+
+    def display_order(self) -> list[int]:
+        """The lines' indices as results are shown: eligible, undetermined, ineligible, each
+        by measure (a measure's lines in their own order)."""
+        lines = self.lines
+        return sorted(
+            range(len(lines)), key=lambda i: (_ORDER[lines[i].outcome], lines[i].policy.slug)
+        )
+
     def to_json(self, language: str = "zh-hans") -> dict[str, Any]:
         """The design §7 response, every human-readable string in `language`."""
         language = normalize_language(language)
-        summary = self.summary()
         _, excluded = self.eligible_total
-        names = {line.policy.slug: line.policy.name for line in self.lines}
         return {
             "as_of": self.as_of.isoformat(),
-            "summary": {
-                **summary,
-                "total_amount": str(summary["total_amount"]),
-                "could_unlock_amount": str(summary["could_unlock_amount"]),
-            },
+            "summary": self.summary_json(),
             "results": [
-                _cached_result(line, language, excluded, names)
-                for line in sorted(self.lines, key=lambda x: (_ORDER[x.outcome], x.policy.slug))
+                cached_result(self.lines[i], language, excluded, self.names)
+                for i in self.display_order()
             ],
         }
 
@@ -196,7 +215,7 @@ _LINES: dict[tuple[Any, ...], tuple[CompiledPolicy, dict[str, Any]]] = {}
 _LINES_MAX = 10_000  # about 1.5 KB a line
 
 
-def _cached_result(
+def cached_result(
     line: Line, language: str, excluded: dict[str, str], names: dict
 ) -> dict[str, Any]:
     policy = line.policy
