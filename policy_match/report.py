@@ -47,15 +47,21 @@ class Line:
         return names
 
 
+def enterprise_cap(policy: CompiledPolicy) -> Decimal | None:
+    """The cap on the measure's lines summed over the enterprise, if any (else they just add)."""
+    return policy.cap if policy.cap_scope == "enterprise" else None
+
+
 def policy_amount(policy: CompiledPolicy, lines: Iterable[Line]) -> Decimal:
     """What one measure is worth to the enterprise: its lines summed, with enterprise caps."""
-    if policy.cap_scope != "enterprise" or policy.cap is None:
+    cap = enterprise_cap(policy)
+    if cap is None:
         return sum((line.amount or ZERO for line in lines), ZERO)
     groups: dict[Any, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
         key = line.ctx.get(policy.cap_per) if policy.cap_per else None
         groups[key] += line.amount or ZERO
-    return sum((min(total, policy.cap) for total in groups.values()), ZERO)
+    return sum((min(total, cap) for total in groups.values()), ZERO)
 
 
 def total(lines: Iterable[Line]) -> tuple[Decimal, dict[str, str]]:
@@ -146,12 +152,10 @@ class MatchReport:
         group_after: dict[str, Decimal] = {}
         for slug, lines in by_policy.items():
             policy = lines[0].policy
-            if policy.cap_scope != "enterprise" or policy.cap is None:
-                # No cap over the enterprise: the lines' money adds to what the measure has
-                # (policy_amount of the two sets together, without summing the eligible again).
-                after = amounts.get(slug, ZERO) + sum((x.amount or ZERO for x in lines), ZERO)
-            else:
+            if enterprise_cap(policy) is not None:
                 after = policy_amount(policy, [*own.get(slug, ()), *lines])
+            else:  # the lines' money adds to what the measure has, without summing it again
+                after = amounts.get(slug, ZERO) + policy_amount(policy, lines)
             if group := policy.exclusive_group:
                 group_after[group] = max(group_after.get(group, ZERO), after)
             else:

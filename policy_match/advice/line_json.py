@@ -14,7 +14,7 @@ from policy_match.windows import window_of, window_text
 
 from .unlock import Change, Unlock, json_value
 
-_MAX = 10_000
+CACHE_SIZE = 10_000  # entries of each advice cache (about 3 KB a line at most)
 
 _QUESTIONS_ONLY = {
     "zh-hans": "没有需要改变的条件：回答待确定的问题即可知道结果",
@@ -41,7 +41,7 @@ def change_json(change: Change, language: str) -> dict[str, Any]:
         return _change_json(change, language)
     found = _CHANGES.get(key)
     if found is None:
-        if len(_CHANGES) >= _MAX:
+        if len(_CHANGES) >= CACHE_SIZE:
             _CHANGES.clear()
         found = _CHANGES[key] = _change_json(change, language)
     return found

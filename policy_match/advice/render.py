@@ -18,7 +18,7 @@ from policy_match.catalogue import CompiledPolicy
 from policy_match.report import Line, MatchReport, cached_result, total
 from policy_match.rules import FACTS, TRUE, UNKNOWN, Subject, normalize_language
 
-from .line_json import change_json, line_extras
+from .line_json import CACHE_SIZE, change_json, line_extras
 from .unlock import Change, Unlock, unlock
 
 T = TypeVar("T")
@@ -28,7 +28,6 @@ T = TypeVar("T")
 # outcome and trace, and every value the rule and formula read.
 _UNLOCKS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 _MISSING: dict[tuple[Any, ...], tuple[Any, Any]] = {}
-_MAX = 10_000
 
 
 def _key(line: Line) -> tuple[Any, ...] | None:
@@ -53,7 +52,7 @@ def _cached(
         return cast(T, hit[1])
     made = make()
     if key is not None:
-        if len(store) >= _MAX:
+        if len(store) >= CACHE_SIZE:
             store.clear()
         store[key] = (line.policy, made)
     return made
@@ -92,7 +91,7 @@ def advised_line(
     extras = line_extras(line, found, language, report.as_of)
     advised = AdvisedLine({**result, **extras}, found, missing)
     if key is not None:
-        if len(_ADVISED) >= _MAX:
+        if len(_ADVISED) >= CACHE_SIZE:
             _ADVISED.clear()
         _ADVISED[key] = (line.policy, advised)
     return advised
