@@ -52,11 +52,12 @@ class MatchAdmin(ScaledListMixin, ReadOnlyAdmin):
     )
     list_filter = ("status", "subject_type", "policy")
     search_fields = ("enterprise__name", "enterprise__credit_code", "policy__slug")
+    # Not the version: only the change page reads it (one query there). A version's row is
+    # wide (its rule, formula and sources), and joined to the list PostgreSQL read every row a
+    # filter matched before sorting out a page: a list filtered to "eligible" over 220,000
+    # results took 340 ms, 2 ms without the join.
     list_select_related = ("enterprise", "policy")
     exclude = ("trace", "missing", "inputs", "amount")
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Match]:
-        return super().get_queryset(request).select_related("enterprise", "policy", "version")
 
     readonly_fields = ("amount_yuan", "missing_labels", "decision_record")
 

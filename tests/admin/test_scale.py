@@ -65,3 +65,20 @@ def test_the_benchmark_measures_every_admin_page(demo: None) -> None:
 
     assert set(figures) >= {"admin_p95_ms", "dashboard_p95_ms", "enterprise_list_p95_ms"}
     assert all(value > 0 for value in figures.values())
+
+
+def test_the_match_lists_do_not_join_the_wide_version_rows(demo: None) -> None:
+    # Joined, PostgreSQL read every row a filter matched before cutting out a page (a list
+    # filtered to "eligible" over 220,000 results: 340 ms against 2 ms without the join).
+    root = User.objects.create_superuser("root", "root@example.com", "pw-long-enough-1")
+    client = Client()
+    client.force_login(root)
+    match = Match.objects.select_related("version").first()
+    assert match is not None
+
+    for url in ("/admin/policy_match/match/", "/admin/policy_match/match/?status__exact=eligible"):
+        assert not [q for q in _queries(client, url) if "policies_policyversion" in q], url
+    page = client.get(f"/admin/policy_match/match/{match.pk}/change/")
+    assert page.status_code == 200
+    # The change page still reads the version for its decision record (a link to it).
+    assert f"/admin/policies/policyversion/{match.version_id}/change/" in page.content.decode()
