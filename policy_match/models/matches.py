@@ -123,9 +123,12 @@ class MatchChange(models.Model):
         verbose_name = _("匹配变化")
         verbose_name_plural = _("匹配变化")
         ordering = ["-at", "-id"]
+        # (at, id), not (at) alone: a re-publish writes all its events with one `at`, so with
+        # (at) the newest page had to sort the whole of the last run's events (12,000 at
+        # 100,000 enterprises: 34 ms; a run that flips every row: hundreds of thousands).
         indexes = [
             models.Index(fields=["enterprise", "at"]),
-            models.Index(fields=["at"]),
+            models.Index(fields=["at", "id"]),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,8 @@ def test_change_events_keep_only_the_indexes_their_reads_use() -> None:
         tuple(c["columns"]) for c in found.values() if c["index"] and not c["primary_key"]
     )
     # (enterprise_id, at): an enterprise's changes, newest first (its history page), and every
-    # lookup by enterprise (a cascade); at: the staff list, newest first; policy_id: a
-    # measure's changes (its list filter, a cascade). The outbox reads by id (the key).
-    assert indexes == [("at",), ("enterprise_id", "at"), ("policy_id",)]
+    # lookup by enterprise (a cascade); (at, id): the staff list, newest first, in the order
+    # it shows them (a run's events share one `at`: with (at) alone the newest page sorted
+    # the whole run); policy_id: a measure's changes (its list filter, a cascade). The outbox
+    # reads by id (the key).
+    assert indexes == [("at", "id"), ("enterprise_id", "at"), ("policy_id",)]
