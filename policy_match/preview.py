@@ -165,19 +165,32 @@ def _enterprise_money(
     """The money before and after, per enterprise as the report totals it (one statement)."""
     owner = "id" if policy.subject is Subject.ENTERPRISE else "enterprise_id"
     capped = policy.cap_scope == "enterprise" and policy.cap is not None
-    keys = [owner, policy.cap_per] if capped and policy.cap_per else [owner]
-    grouped = rows.order_by().values(*keys).annotate(b=Sum("before"), a=Sum("after"))
-    inner, inner_params = grouped.values_list(owner, "b", "a").query.sql_with_params()
     cap_params: list[Any] = []
 
     def bounded(column: str) -> str:
+        quoted = f't."{column}"'  # "before" and "after" are keywords in SQLite
         if not capped:
-            return f"t.{column}"
+            return quoted
         cap_params.extend([str(policy.cap), str(policy.cap)])
-        return f"CASE WHEN t.{column} > %s THEN %s ELSE t.{column} END"
+        return f"CASE WHEN {quoted} > %s THEN %s ELSE {quoted} END"
 
-    b, a = bounded("b"), bounded("a")
-    per = f"SELECT t.{owner} AS owner, SUM({b}) AS b, SUM({a}) AS a FROM ({inner}) t GROUP BY t.{owner}"  # noqa: E501
+    # Grouped only where an enterprise has several rows: an enterprise measure has one row an
+    # enterprise, and grouping 600,000 rows by their own key (twice, with a cap) was three
+    # quarters of a preview's time.
+    if policy.subject is Subject.ENTERPRISE:
+        inner, inner_params = rows.values_list(owner, "before", "after").query.sql_with_params()
+        columns = ("before", "after")
+    else:
+        keys = [owner, policy.cap_per] if capped and policy.cap_per else [owner]
+        grouped = rows.order_by().values(*keys).annotate(b=Sum("before"), a=Sum("after"))
+        inner, inner_params = grouped.values_list(owner, "b", "a").query.sql_with_params()
+        columns = ("b", "a")
+    b, a = bounded(columns[0]), bounded(columns[1])
+    if policy.subject is not Subject.ENTERPRISE and capped and policy.cap_per:
+        # Capped per (enterprise, cap_per): bounded first, then summed per enterprise.
+        per = f"SELECT t.{owner} AS owner, SUM({b}) AS b, SUM({a}) AS a FROM ({inner}) t GROUP BY t.{owner}"  # noqa: E501
+    else:
+        per = f"SELECT t.{owner} AS owner, {b} AS b, {a} AS a FROM ({inner}) t"
     other, other_params = "0", list[Any]()
     if policy.exclusive_group:
         # The enterprise's best other measure of the group is in its total already.
