@@ -1,7 +1,8 @@
 """MatchChange's (at) index becomes (at, id), the order every list of events reads them in.
 
-A re-publish writes all its events with one `at`; with (at) alone the newest page of the staff
-list sorted the whole of the last run's events. Same number of index writes an event."""
+A re-publish's chunk writes its events in one transaction, with one `at`; with (at) alone the
+newest page of the staff list sorted the whole of the last chunk's events. Same number of index
+writes an event."""
 
 from django.db import migrations, models
 

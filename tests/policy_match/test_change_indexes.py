@@ -19,7 +19,7 @@ def test_change_events_keep_only_the_indexes_their_reads_use() -> None:
     )
     # (enterprise_id, at): an enterprise's changes, newest first (its history page), and every
     # lookup by enterprise (a cascade); (at, id): the staff list, newest first, in the order
-    # it shows them (a run's events share one `at`: with (at) alone the newest page sorted
-    # the whole run); policy_id: a measure's changes (its list filter, a cascade). The outbox
+    # it shows them (a chunk's events share one `at`: with (at) alone the newest page sorted
+    # the whole chunk); policy_id: a measure's changes (its list filter, a cascade). The outbox
     # reads by id (the key).
     assert indexes == [("at", "id"), ("enterprise_id", "at"), ("policy_id",)]

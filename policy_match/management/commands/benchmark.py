@@ -184,8 +184,8 @@ class Command(BaseCommand):
         figures["rematch_some_vs_floor"] = round(
             changed["some_seconds"] / figures["rematch_floor_seconds"], 2
         )
-        # Again once a re-publish has written an event for most rows (all with one time) and
-        # left as many dead rows: what staff open after a large change.
+        # Again once a re-publish has written an event for most rows (a chunk's with one time)
+        # and left as many dead rows: what staff open after a large change.
         figures["admin_after_republish_p95_ms"] = admin_pages_ms(runs=10)["admin_p95_ms"]
         self._measure_api(figures, database_url, api_seconds)
         return figures
