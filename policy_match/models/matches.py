@@ -90,7 +90,7 @@ class MatchChange(models.Model):
     # No index of its own: the (enterprise, at) index below serves every lookup by enterprise,
     # and one index fewer is one write fewer for each of a re-publish's events. No constraint
     # in the database either: its check locks the enterprise's row for every event (a WAL
-    # record and a dirtied page each; a re-publish that flips every row of a measure took 16 %
+    # record and a dirtied page each; a re-publish that flips every row of a measure took 19 %
     # longer with it). Nothing is lost by it: every event is written in the transaction that
     # writes or removes its Match row, whose own constraint fails that transaction should the
     # enterprise be gone; and deleting an enterprise deletes its events (on_delete, the ORM's).
