@@ -177,20 +177,18 @@ def _enterprise_money(
     # Grouped only where an enterprise has several rows: an enterprise measure has one row an
     # enterprise, and grouping 600,000 rows by their own key (twice, with a cap) was three
     # quarters of a preview's time.
+    keys = [owner, policy.cap_per] if capped and policy.cap_per else [owner]
     if policy.subject is Subject.ENTERPRISE:
+        keys = [owner]  # one row an enterprise: whatever the cap is per, it is per row
         inner, inner_params = rows.values_list(owner, "before", "after").query.sql_with_params()
-        columns = ("before", "after")
+        b, a = bounded("before"), bounded("after")
     else:
-        keys = [owner, policy.cap_per] if capped and policy.cap_per else [owner]
         grouped = rows.order_by().values(*keys).annotate(b=Sum("before"), a=Sum("after"))
         inner, inner_params = grouped.values_list(owner, "b", "a").query.sql_with_params()
-        columns = ("b", "a")
-    b, a = bounded(columns[0]), bounded(columns[1])
-    if policy.subject is not Subject.ENTERPRISE and capped and policy.cap_per:
-        # Capped per (enterprise, cap_per): bounded first, then summed per enterprise.
+        b, a = bounded("b"), bounded("a")
+    per = f"SELECT t.{owner} AS owner, {b} AS b, {a} AS a FROM ({inner}) t"
+    if len(keys) > 1:  # capped per (enterprise, cap_per): bounded, then summed an enterprise
         per = f"SELECT t.{owner} AS owner, SUM({b}) AS b, SUM({a}) AS a FROM ({inner}) t GROUP BY t.{owner}"  # noqa: E501
-    else:
-        per = f"SELECT t.{owner} AS owner, {b} AS b, {a} AS a FROM ({inner}) t"
     other, other_params = "0", list[Any]()
     if policy.exclusive_group:
         # The enterprise's best other measure of the group is in its total already.

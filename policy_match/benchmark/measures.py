@@ -116,7 +116,7 @@ def followups_timed() -> Iterator[list[tuple[datetime, float]]]:
     process. Timed by Celery's own task signals, which eager runs send as a worker's do."""
     names = {EVENTS_DISPATCH, TAKEUP_REFRESH}
     started: dict[str, tuple[datetime, float]] = {}
-    seconds: list[tuple[datetime, float]] = []
+    timings: list[tuple[datetime, float]] = []
 
     def before(task_id: str, task: Any, **_: Any) -> None:
         if task.name in names and not started:  # not again for one it sends itself
@@ -125,12 +125,12 @@ def followups_timed() -> Iterator[list[tuple[datetime, float]]]:
     def after(task_id: str, **_: Any) -> None:
         if task_id in started:
             at, clock = started.pop(task_id)
-            seconds.append((at, time.perf_counter() - clock))
+            timings.append((at, time.perf_counter() - clock))
 
     task_prerun.connect(before, weak=False)
     task_postrun.connect(after, weak=False)
     try:
-        yield seconds
+        yield timings
     finally:
         task_prerun.disconnect(before)
         task_postrun.disconnect(after)

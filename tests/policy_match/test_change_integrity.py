@@ -6,6 +6,7 @@ meanwhile fails as a whole, through its Match rows' own constraint, and is done 
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -58,13 +59,13 @@ def test_a_chunk_racing_an_enterprise_deletion_leaves_no_event_of_it(seeds_dir: 
     deleted = threading.Event()
 
     def delete() -> None:
-        # Deleted, then held uncommitted while the chunk reads the enterprise and writes its
-        # result and event; committed once the chunk waits on it (or after a second).
+        # Deleted, then held uncommitted for a second while the chunk reads the enterprise and
+        # writes its result and event (the chunk's commit waits on this lock).
         try:
             with transaction.atomic():
                 Enterprise.objects.filter(pk=doomed.pk).delete()
                 deleted.set()
-                threading.Event().wait(1.0)
+                time.sleep(1.0)
         finally:
             connection.close()
 
